@@ -1,0 +1,38 @@
+# sd_library(name SOURCES … DEPS …): one library per module/layer, linked only along the
+# dependency arrows of docs/ARCHITECTURE.md. Tests are collected separately (tests/unit).
+function(sd_library name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS;SYSTEM_DEPS" ${ARGN})
+  add_library(${name} STATIC ${A_SOURCES})
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${A_DEPS} ${A_SYSTEM_DEPS} PRIVATE sd_warnings)
+endfunction()
+
+# Unit test sources register here; tests/unit builds them into one GoogleTest binary.
+function(sd_tests)
+  set_property(GLOBAL APPEND PROPERTY SD_TEST_SOURCES ${ARGN})
+endfunction()
+
+# sd_embed(target BASE dir GLOBS …): compiles the matching files into `target`, readable as
+# sd::resources::find("migrations/sqlite/0001_x.sql") (see src/core/resources.hpp).
+function(sd_embed target)
+  cmake_parse_arguments(A "" "BASE" "GLOBS" ${ARGN})
+  set(files)
+  foreach(g ${A_GLOBS})
+    file(GLOB matched CONFIGURE_DEPENDS RELATIVE ${A_BASE} ${A_BASE}/${g})
+    list(APPEND files ${matched})
+  endforeach()
+  list(SORT files)
+  set(out ${CMAKE_BINARY_DIR}/generated/${target}.cpp)
+  set(abs)
+  foreach(f ${files})
+    list(APPEND abs ${A_BASE}/${f})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DBASE=${A_BASE} "-DFILES=${files}" -DOUT=${out}
+            -P ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${abs} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "Embedding ${target} resources")
+  add_library(${target} STATIC ${out})
+  target_include_directories(${target} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+endfunction()

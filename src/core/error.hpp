@@ -1,0 +1,66 @@
+// Result/Error: expected outcomes are values, not exceptions (docs/ARCHITECTURE.md).
+#pragma once
+
+#include <string>
+#include <tl/expected.hpp>
+#include <utility>
+
+namespace sd {
+
+// What went wrong, coarse enough to map one-to-one onto an HTTP status.
+enum class ErrorKind {
+  invalid_input,    // 400: the caller sent something wrong
+  unauthenticated,  // 401: no or bad credentials
+  payment_failed,   // 402: the payment provider refused
+  forbidden,        // 403: authenticated but not allowed (CSRF, role)
+  not_found,        // 404: unknown, or another store's object
+  conflict,         // 409: the state does not allow it now
+  idempotency,      // 422: an Idempotency-Key reused with another request
+  rate_limited,     // 429: too many attempts
+  unavailable,      // 503: a dependency is down or busy
+  internal,         // 500: a bug or an unexpected failure
+};
+
+// An outcome that is not success. `code` is a stable snake_case rule name, `param` the
+// offending field path (empty when none). This is exactly the API's error object.
+struct Error {
+  ErrorKind kind = ErrorKind::internal;
+  std::string code;
+  std::string message;
+  std::string param;
+  // Seconds a client should wait before retrying (rate_limited / unavailable); 0 = unset.
+  long retry_after_seconds = 0;
+};
+
+template <class T>
+using Result = tl::expected<T, Error>;
+
+// Shorthand for the error branch: `return fail(ErrorKind::conflict, "code", "message");`
+inline tl::unexpected<Error> fail(ErrorKind kind, std::string code, std::string message,
+                                  std::string param = {}) {
+  return tl::unexpected<Error>(
+      Error{kind, std::move(code), std::move(message), std::move(param), 0});
+}
+inline tl::unexpected<Error> fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
+
+// Stable lowercase name of a kind, for logs.
+const char* to_string(ErrorKind kind);
+
+}  // namespace sd
+
+// Propagates the error of a Result-returning expression, else yields its value.
+// Usage: `auto user = SD_TRY(find_user(tx, id));`
+// (A GNU statement expression; __extension__ keeps -Wpedantic quiet. g++ and clang have it.)
+#define SD_TRY(expr)                                                   \
+  __extension__({                                                                   \
+    auto sd_try_result_ = (expr);                                      \
+    if (!sd_try_result_) return ::tl::unexpected(sd_try_result_.error()); \
+    std::move(*sd_try_result_);                                        \
+  })
+
+// Same for Result<void>.
+#define SD_TRY_VOID(expr)                                              \
+  do {                                                                 \
+    auto sd_try_result_ = (expr);                                      \
+    if (!sd_try_result_) return ::tl::unexpected(sd_try_result_.error()); \
+  } while (0)

@@ -1,0 +1,52 @@
+#include "core/ids.hpp"
+
+#include <sodium.h>
+
+#include <vector>
+
+#include "core/assert.hpp"
+
+namespace sd {
+namespace {
+constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr size_t kIdSymbols = 20;
+
+bool is_crockford(char c) {
+  for (const char* p = kCrockford; *p; ++p)
+    if (*p == c) return true;
+  return false;
+}
+}  // namespace
+
+std::string random_base32(size_t symbols) {
+  std::string out(symbols, '0');
+  for (auto& ch : out) ch = kCrockford[randombytes_uniform(32)];
+  return out;
+}
+
+std::string new_public_id(std::string_view prefix) {
+  std::string id(prefix);
+  id += '_';
+  id += random_base32(kIdSymbols);
+  return id;
+}
+
+std::string random_token(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  randombytes_buf(raw.data(), raw.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), raw.data(), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+bool looks_like_public_id(std::string_view id, std::string_view prefix) {
+  if (id.size() != prefix.size() + 1 + kIdSymbols) return false;
+  if (id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') return false;
+  for (char c : id.substr(prefix.size() + 1))
+    if (!is_crockford(c)) return false;
+  return true;
+}
+
+}  // namespace sd

@@ -1,0 +1,58 @@
+// Every limit of the system in one place. Change a number here, never a literal elsewhere.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sd::limits {
+
+// HTTP
+inline constexpr size_t http_header_bytes_max = 16 * 1024;
+inline constexpr size_t http_body_bytes_max = 1024 * 1024;  // JSON bodies
+inline constexpr int http_header_timeout_seconds = 10;       // to receive a request's head
+inline constexpr int http_request_timeout_seconds = 30;      // to receive a whole request
+inline constexpr int http_idle_timeout_seconds = 60;         // keep-alive between requests
+inline constexpr int http_connections_max = 10000;
+inline constexpr int http_shutdown_drain_seconds = 10;       // graceful shutdown budget
+inline constexpr int http_worker_threads = 32;               // blocking handlers run here
+inline constexpr size_t http_url_bytes_max = 8 * 1024;
+
+// Lists
+inline constexpr int list_limit_default = 50;
+inline constexpr int list_limit_max = 100;
+
+// Database
+inline constexpr int db_reader_connections = 8;
+inline constexpr int db_pg_connections = 16;
+inline constexpr int db_retry_attempts_max = 8;           // busy / serialization conflicts
+inline constexpr int db_pool_wait_ms_max = 10000;         // waiting for a free connection
+inline constexpr size_t db_group_commit_batch_max = 256;  // transactions per SQLite commit
+
+// Accounts
+inline constexpr size_t password_bytes_min = 8;
+inline constexpr size_t password_bytes_max = 1024;
+inline constexpr size_t email_bytes_max = 254;
+inline constexpr size_t name_bytes_max = 200;
+inline constexpr size_t store_name_bytes_max = 100;
+inline constexpr int64_t session_idle_seconds = 7 * 24 * 3600;
+inline constexpr int64_t session_absolute_seconds = 30 * 24 * 3600;
+inline constexpr int64_t session_touch_interval_seconds = 300;  // last_seen write granularity
+inline constexpr int login_failures_per_account_max = 5;        // per window
+inline constexpr int login_failures_per_ip_max = 20;            // per window
+inline constexpr int64_t login_throttle_window_seconds = 15 * 60;
+inline constexpr size_t api_token_name_bytes_max = 100;
+inline constexpr int api_tokens_per_user_max = 50;
+
+// Idempotency
+inline constexpr size_t idempotency_key_bytes_max = 255;
+inline constexpr int64_t idempotency_retention_seconds = 24 * 3600;
+inline constexpr int idempotency_wait_ms_max = 5000;  // a retry waits this long for the first
+
+// Store settings
+inline constexpr int hold_period_days_max = 90;
+inline constexpr int refund_window_days_max = 365;
+inline constexpr int64_t fee_percent_bp_max = 5000;  // 50%
+inline constexpr int64_t fee_fixed_minor_max = 100000;
+inline constexpr int refund_policy_days_max = 365;
+
+}  // namespace sd::limits

@@ -1,0 +1,161 @@
+// Storage: one interface, two back ends (SQLite embedded, PostgreSQL server).
+// SQL uses `$1, $2, …` placeholders on both back ends; dialect differences stay in platform/db.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace sd::db {
+
+enum class Dialect { sqlite, postgres };
+
+// A bound parameter: NULL, a 64-bit integer (also bools) or text.
+class Value {
+ public:
+  Value(std::nullptr_t) {}
+  Value(std::nullopt_t) {}
+  template <class I>
+    requires std::is_integral_v<I>
+  Value(I v) : v_(static_cast<int64_t>(v)) {}
+  Value(std::string s) : v_(std::move(s)) {}
+  Value(std::string_view s) : v_(std::string(s)) {}
+  Value(const char* s) : v_(std::string(s)) {}
+  template <class T>
+  Value(const std::optional<T>& o) {
+    if (o) *this = Value(*o);
+  }
+
+  bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
+  bool is_int() const { return std::holds_alternative<int64_t>(v_); }
+  int64_t as_int() const { return std::get<int64_t>(v_); }
+  const std::string& as_text() const { return std::get<std::string>(v_); }
+
+ private:
+  std::variant<std::monostate, int64_t, std::string> v_;
+};
+
+using Params = std::initializer_list<Value>;
+
+// One result row, owned. Columns by position, as written in the SELECT.
+class Row {
+ public:
+  explicit Row(std::vector<std::optional<std::string>> cols) : cols_(std::move(cols)) {}
+  size_t size() const { return cols_.size(); }
+  bool is_null(size_t col) const { return !cols_.at(col).has_value(); }
+  // Integer column (NULL reads as 0; a non-integer is a bug and asserts).
+  int64_t i64(size_t col) const;
+  std::optional<int64_t> opt_i64(size_t col) const;
+  // Text column (NULL reads as "").
+  const std::string& text(size_t col) const;
+  std::optional<std::string> opt_text(size_t col) const { return cols_.at(col); }
+  // Integer 0/1 column as bool.
+  bool boolean(size_t col) const { return i64(col) != 0; }
+
+ private:
+  std::vector<std::optional<std::string>> cols_;
+};
+
+// A borrowed view of the current row while streaming (valid only inside the callback).
+class RowView {
+ public:
+  virtual ~RowView() = default;
+  virtual size_t size() const = 0;
+  virtual bool is_null(size_t col) const = 0;
+  virtual int64_t i64(size_t col) const = 0;
+  virtual std::string_view text(size_t col) const = 0;
+};
+
+// A transaction in progress. Statements fail as values: unique/check/foreign-key violations
+// become ErrorKind::conflict with code `unique_violation` / `check_violation` /
+// `foreign_key_violation` (message names the constraint); anything else `database_error`.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs a statement; returns the number of rows it changed.
+  virtual Result<int64_t> exec(std::string_view sql, Params params = {}) = 0;
+  // Runs a query and collects every row.
+  virtual Result<std::vector<Row>> query(std::string_view sql, Params params = {}) = 0;
+  // Streams rows to `on_row` without collecting them; `on_row` returns false to stop early.
+  virtual Result<void> each(std::string_view sql, Params params,
+                            const std::function<bool(const RowView&)>& on_row) = 0;
+  // First row of a query, or nothing.
+  Result<std::optional<Row>> query_one(std::string_view sql, Params params = {});
+};
+
+// A work unit: may run more than once (retried on busy/serialization conflicts), so it must
+// not have effects outside the transaction. Returning an error rolls the transaction back.
+using Work = std::function<Result<void>(Tx&)>;
+
+struct PoolStats {
+  int connections_total = 0;
+  int connections_in_use = 0;
+  int64_t waits_total = 0;          // times a caller had to wait for a connection
+  int64_t commits_total = 0;        // write transactions committed
+  int64_t commit_groups_total = 0;  // physical commits (SQLite groups several)
+  int64_t retries_total = 0;        // busy / serialization retries
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+
+  // Runs `work` in one read-write transaction and commits it durably before returning.
+  // SQLite: on the single writer connection, group-committed with other callers' work
+  // (each work unit in its own SAVEPOINT, so one failing unit does not affect the others).
+  // PostgreSQL: a pooled connection, READ COMMITTED, retried on 40001/40P01.
+  virtual Result<void> write_work(const Work& work) = 0;
+  // Runs `work` in a read-only transaction with a consistent snapshot.
+  virtual Result<void> read_work(const Work& work) = 0;
+  // Runs DDL/maintenance SQL outside any group (migrations); may hold several statements.
+  virtual Result<void> exec_script(std::string_view sql) = 0;
+  // Cheap liveness probe for /readyz.
+  virtual Result<void> ping() = 0;
+  virtual PoolStats stats() const = 0;
+
+  // Typed helpers: `auto user = db.write<User>([&](Tx& tx) -> Result<User> {...});`
+  template <class T, class F>
+  Result<T> write(F&& f) {
+    return run<T>(std::forward<F>(f), true);
+  }
+  template <class T, class F>
+  Result<T> read(F&& f) {
+    return run<T>(std::forward<F>(f), false);
+  }
+
+ private:
+  template <class T, class F>
+  Result<T> run(F&& f, bool writing) {
+    if constexpr (std::is_void_v<T>) {
+      Work w = [&](Tx& tx) -> Result<void> { return f(tx); };
+      return writing ? write_work(w) : read_work(w);
+    } else {
+      std::optional<T> out;
+      Work w = [&](Tx& tx) -> Result<void> {
+        auto r = f(tx);
+        if (!r) return tl::unexpected(r.error());
+        out = std::move(*r);
+        return {};
+      };
+      auto status = writing ? write_work(w) : read_work(w);
+      if (!status) return tl::unexpected(status.error());
+      return std::move(*out);
+    }
+  }
+};
+
+// Opens `sqlite:PATH` or `postgres://…` (also `postgresql://`). Creates the SQLite file's
+// directory when missing. invalid_input `database_url_invalid` for anything else.
+Result<std::unique_ptr<Database>> open_database(std::string_view url);
+
+}  // namespace sd::db

@@ -1,0 +1,26 @@
+// Forward-only migrations, embedded in the binary: migrations/<dialect>/NNNN_name.sql.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "platform/db/database.hpp"
+
+namespace sd::db {
+
+struct Migration {
+  int version = 0;
+  std::string name;
+  std::string sql;
+};
+
+// The embedded migrations for a dialect, ordered by version.
+const std::vector<Migration>& embedded_migrations(Dialect dialect);
+
+// Applies every migration newer than the database's recorded version, each in its own
+// transaction, recording it in `schema_migrations`. Safe to run concurrently from several
+// processes (PostgreSQL: advisory lock; SQLite: the write lock). Returns how many it applied.
+Result<int> migrate(Database& db);
+
+}  // namespace sd::db
