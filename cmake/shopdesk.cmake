@@ -7,9 +7,17 @@ function(sd_library name)
   target_link_libraries(${name} PUBLIC ${A_DEPS} ${A_SYSTEM_DEPS} PRIVATE sd_warnings)
 endfunction()
 
-# Unit test sources register here; tests/unit builds them into one GoogleTest binary.
-function(sd_tests)
-  set_property(GLOBAL APPEND PROPERTY SD_TEST_SOURCES ${ARGN})
+# sd_tests(lib file…): a GoogleTest binary `<lib>_tests` for one library, linked only to it,
+# so a library's tests build and run without the rest of the tree.
+function(sd_tests lib)
+  if(NOT SHOPDESK_TESTS)
+    return()
+  endif()
+  find_package(GTest REQUIRED)
+  add_executable(${lib}_tests ${ARGN} ${CMAKE_SOURCE_DIR}/tests/unit/test_main.cpp)
+  target_link_libraries(${lib}_tests PRIVATE ${lib} GTest::gtest sd_warnings PkgConfig::SODIUM)
+  include(GoogleTest)
+  gtest_discover_tests(${lib}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
 
 # sd_embed(target BASE dir GLOBS …): compiles the matching files into `target`, readable as

@@ -1,1 +1,1 @@
-// placeholder: replaced by its owner
+#include <gtest/gtest.h>
