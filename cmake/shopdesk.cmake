@@ -40,7 +40,8 @@ function(sd_embed target)
     COMMAND ${CMAKE_COMMAND} -DBASE=${A_BASE} "-DFILES=${files}" -DOUT=${out}
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
     DEPENDS ${abs} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
-    COMMENT "Embedding ${target} resources")
+    COMMENT "Embedding ${target} resources"
+    VERBATIM)
   add_library(${target} STATIC ${out})
   target_include_directories(${target} PUBLIC ${CMAKE_SOURCE_DIR}/src)
 endfunction()

@@ -1,1 +1,36 @@
-// placeholder: replaced by its owner
+#include "app/config.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace sd::app {
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+std::filesystem::path binary_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::current_path() : exe.parent_path();
+}
+
+}  // namespace
+
+void resolve(Config& c) {
+  if (c.database_url.empty()) c.database_url = env("SHOPDESK_DATABASE_URL");
+  if (c.database_url.empty()) c.database_url = "sqlite:" + c.data_dir + "/shopdesk.db";
+  if (c.web_dir.empty()) c.web_dir = env("SHOPDESK_WEB_DIR");
+  if (c.web_dir.empty()) {
+    const auto candidate = binary_dir() / "web";
+    if (std::filesystem::exists(candidate / "index.html")) c.web_dir = candidate.string();
+  }
+  if (env("SHOPDESK_SECURE_COOKIES") == "1") c.secure_cookies = true;
+  if (env("SHOPDESK_ACCESS_LOG") == "0") c.access_log = false;
+}
+
+}  // namespace sd::app

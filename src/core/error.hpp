@@ -48,19 +48,24 @@ const char* to_string(ErrorKind kind);
 
 }  // namespace sd
 
+#define SD_CONCAT_INNER(a, b) a##b
+#define SD_CONCAT(a, b) SD_CONCAT_INNER(a, b)
+
 // Propagates the error of a Result-returning expression, else yields its value.
-// Usage: `auto user = SD_TRY(find_user(tx, id));`
-// (A GNU statement expression; __extension__ keeps -Wpedantic quiet. g++ and clang have it.)
-#define SD_TRY(expr)                                                   \
-  __extension__({                                                                   \
-    auto sd_try_result_ = (expr);                                      \
-    if (!sd_try_result_) return ::tl::unexpected(sd_try_result_.error()); \
-    std::move(*sd_try_result_);                                        \
+// Usage: `auto user = SD_TRY(find_user(tx, id));` (a GNU statement expression; __extension__
+// keeps -Wpedantic quiet; each expansion gets its own name so nesting does not shadow).
+#define SD_TRY(expr) SD_TRY_IMPL(expr, SD_CONCAT(sd_try_result_, __COUNTER__))
+#define SD_TRY_IMPL(expr, var)                                    \
+  __extension__({                                                 \
+    auto var = (expr);                                            \
+    if (!var) return ::tl::unexpected(std::move(var).error());    \
+    std::move(*var);                                              \
   })
 
 // Same for Result<void>.
-#define SD_TRY_VOID(expr)                                              \
-  do {                                                                 \
-    auto sd_try_result_ = (expr);                                      \
-    if (!sd_try_result_) return ::tl::unexpected(sd_try_result_.error()); \
+#define SD_TRY_VOID(expr) SD_TRY_VOID_IMPL(expr, SD_CONCAT(sd_try_void_, __COUNTER__))
+#define SD_TRY_VOID_IMPL(expr, var)                               \
+  do {                                                            \
+    auto var = (expr);                                            \
+    if (!var) return ::tl::unexpected(std::move(var).error());    \
   } while (0)

@@ -1,1 +1,14 @@
-// placeholder: replaced by its owner
+#include "api/v1/api.hpp"
+
+#include "api/v1/routes.hpp"
+
+namespace sd::api {
+
+void register_routes(http::Router& router, Services& svc) {
+  register_ops_routes(router, svc);
+  register_auth_routes(router, svc);
+  register_token_routes(router, svc);
+  register_store_routes(router, svc);
+}
+
+}  // namespace sd::api

@@ -1,1 +1,144 @@
-// placeholder: replaced by its owner
+// Operational endpoints (health, readiness, metrics, OpenAPI), the --test-mode clock, and the
+// web app's static files.
+#include <fstream>
+#include <sstream>
+
+#include "api/v1/context.hpp"
+#include "api/v1/routes.hpp"
+#include "core/limits.hpp"
+#include "core/resources.hpp"
+#include "core/time.hpp"
+#include "core/validation.hpp"
+
+namespace sd::api {
+namespace {
+
+constexpr const char* kClockKey = "test_clock_offset_us";
+
+nlohmann::json clock_json(const TestClock& c) {
+  return {{"now", format_rfc3339(c.now())}, {"offset_seconds", c.offset() / kMicrosPerSecond}};
+}
+
+Result<http::Response> get_clock(Ctx& ctx) { return json_ok(clock_json(*ctx.svc.test_clock)); }
+
+Result<http::Response> advance_clock(Ctx& ctx) {
+  JsonFields f(ctx.body);
+  const auto seconds = SD_TRY(f.required_int("advance_seconds", 1, 10LL * 365 * 24 * 3600));
+  SD_TRY_VOID(f.finish());
+  auto& clock = *ctx.svc.test_clock;
+  // The offset lives in the database so that a restarted server keeps the same time.
+  SD_TRY_VOID(ctx.svc.db->write<void>([&](db::Tx& tx) -> Result<void> {
+    auto row = SD_TRY(tx.query_one("SELECT value FROM server_state WHERE state_key = $1", {kClockKey}));
+    const Micros current = row ? std::stoll(row->text(0)) : 0;
+    const Micros next = current + seconds * kMicrosPerSecond;
+    SD_TRY(tx.exec("INSERT INTO server_state (state_key, value) VALUES ($1, $2) "
+                   "ON CONFLICT (state_key) DO UPDATE SET value = $2",
+                   {kClockKey, std::to_string(next)}));
+    clock.set_offset(next);
+    return {};
+  }));
+  return json_ok(clock_json(clock));
+}
+
+std::string_view content_type_for(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const auto ext = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "json") return "application/json";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "png") return "image/png";
+  if (ext == "ico") return "image/x-icon";
+  if (ext == "woff2") return "font/woff2";
+  if (ext == "txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Serves web/dist: real files by path, and index.html for the app's own routes.
+http::Response serve_static(const Services& svc, const http::Request& req) {
+  if (req.path.starts_with("/api/")) {
+    return http::error_response(404, "route_not_found", "no such API route");
+  }
+  const bool safe = req.path.find("..") == std::string::npos && req.path.find('\\') == std::string::npos;
+  if (svc.web_dir.empty() || !safe) {
+    return http::error_response(404, "not_found", "not found");
+  }
+  std::string rel = req.path == "/" ? "/index.html" : req.path;
+  auto body = read_file(svc.web_dir + rel);
+  const bool asset = body.has_value();
+  if (!body) {
+    // Client-side routes (no file extension) get the app shell.
+    if (rel.find('.', rel.rfind('/')) != std::string::npos)
+      return http::error_response(404, "not_found", "not found");
+    rel = "/index.html";
+    body = read_file(svc.web_dir + rel);
+    if (!body) return http::error_response(404, "not_found", "the web app is not built");
+  }
+  http::Response resp;
+  resp.body = std::move(*body);
+  resp.set_header("Content-Type", std::string(content_type_for(rel)));
+  // Vite fingerprints assets under /assets/; the shell must always be revalidated.
+  resp.set_header("Cache-Control", asset && rel.starts_with("/assets/")
+                                       ? "public, max-age=31536000, immutable"
+                                       : "no-cache");
+  resp.set_header("X-Content-Type-Options", "nosniff");
+  return resp;
+}
+
+}  // namespace
+
+void load_test_clock(Services& svc) {
+  if (svc.test_clock == nullptr) return;
+  auto offset = svc.db->read<Micros>([&](db::Tx& tx) -> Result<Micros> {
+    auto row = SD_TRY(tx.query_one("SELECT value FROM server_state WHERE state_key = $1", {kClockKey}));
+    return row ? std::stoll(row->text(0)) : 0;
+  });
+  if (offset) svc.test_clock->set_offset(*offset);
+}
+
+void register_ops_routes(http::Router& router, Services& svc) {
+  using M = http::Method;
+  router.add({M::get, "/healthz",
+              [](http::Request&) { return http::json_response(200, R"({"status":"ok"})"); },
+              http::Execution::inline_io, 0});
+  router.add({M::get, "/readyz",
+              [&svc](http::Request&) {
+                auto ok = svc.db->ping();
+                return ok ? http::json_response(200, R"({"status":"ready"})")
+                          : http::error_response(503, "database_unavailable",
+                                                 "the database does not answer");
+              },
+              http::Execution::worker, 0});
+  router.add({M::get, "/metrics",
+              [&svc](http::Request&) {
+                http::Response r;
+                r.body = svc.metrics->render();
+                r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                return r;
+              },
+              http::Execution::inline_io, 0});
+  router.add({M::get, "/api/v1/openapi.json",
+              [](http::Request&) {
+                auto doc = resources::find("src/api/v1/openapi.json");
+                return http::json_response(200, std::string(doc.value_or("{}")));
+              },
+              http::Execution::inline_io, 0});
+  if (svc.test_clock != nullptr) {
+    add_api_route(router, svc, {M::get, "/api/v1/test/clock", Access::anyone, get_clock});
+    add_api_route(router, svc, {M::post, "/api/v1/test/clock", Access::anyone, advance_clock, true});
+  }
+  router.set_fallback({M::get, "/{*path}",
+                       [&svc](http::Request& req) { return serve_static(svc, req); },
+                       http::Execution::worker, 0});
+}
+
+}  // namespace sd::api

@@ -1,0 +1,29 @@
+// The JSON HTTP API under /api/v1 (R-API-1) and the operational endpoints.
+#pragma once
+
+#include <string>
+
+#include "core/clock.hpp"
+#include "platform/db/database.hpp"
+#include "platform/http/http.hpp"
+#include "platform/observability/metrics.hpp"
+
+namespace sd::api {
+
+// What handlers may use; owned by the composition root (src/app).
+struct Services {
+  db::Database* db = nullptr;
+  const Clock* clock = nullptr;
+  TestClock* test_clock = nullptr;  // set only with --test-mode
+  metrics::Registry* metrics = nullptr;
+  std::string web_dir;          // the built web app; empty = none
+  bool secure_cookies = false;  // add `Secure` to cookies (behind TLS)
+};
+
+// Registers every route of the API, the operational endpoints and the web app fallback.
+void register_routes(http::Router& router, Services& services);
+
+// Restores the test clock's offset saved by an earlier process (--test-mode only).
+void load_test_clock(Services& services);
+
+}  // namespace sd::api

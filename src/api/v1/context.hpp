@@ -1,0 +1,66 @@
+// The request pipeline every API route goes through: body decoding, authentication, CSRF,
+// seller check, Idempotency-Key, and the mapping of Error values to HTTP answers.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "api/v1/api.hpp"
+#include "core/error.hpp"
+#include "modules/accounts/accounts.hpp"
+#include "platform/http/http.hpp"
+
+namespace sd::api {
+
+enum class Access {
+  anyone,  // no credentials needed (credentials, when sent, are still resolved)
+  user,    // any signed-in account
+  seller,  // an account that owns a store
+};
+
+struct Ctx {
+  http::Request& req;
+  Services& svc;
+  nlohmann::json body;                      // the decoded JSON object ({} when no body)
+  std::optional<accounts::Principal> principal;
+  int64_t store_id = 0;                     // set for Access::seller
+
+  const accounts::Principal& who() const { return *principal; }
+};
+
+using ApiHandler = std::function<Result<http::Response>(Ctx&)>;
+
+struct ApiRoute {
+  http::Method method;
+  std::string pattern;
+  Access access = Access::user;
+  ApiHandler handler;
+  bool csrf_exempt = false;  // login and sign-up: no session exists yet
+};
+
+// Wraps an API handler in the pipeline and adds it to the router.
+void add_api_route(http::Router& router, Services& svc, ApiRoute route);
+
+// The HTTP answer for an Error (status from its kind; Retry-After when set).
+http::Response error_to_response(const Error& e);
+int status_for(ErrorKind kind);
+
+// JSON answers.
+http::Response json_ok(const nlohmann::json& body, int status = 200);
+// A list page in API.md's shape: {"data":[…],"has_more":…,"next_cursor":…}.
+nlohmann::json list_page(nlohmann::json data, bool has_more, std::optional<std::string> next_cursor);
+// `?limit=` (1–100, default 50) and `?cursor=`; invalid_input with param when malformed.
+struct Paging {
+  int limit = 0;
+  std::optional<std::string> cursor;
+};
+Result<Paging> paging(const http::Request& req);
+
+// The session cookie header values.
+std::string session_cookie(const Services& svc, const std::string& token);
+std::string cleared_session_cookie(const Services& svc);
+inline constexpr const char* kSessionCookie = "sd_session";
+
+}  // namespace sd::api

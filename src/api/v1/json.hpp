@@ -1,0 +1,19 @@
+// JSON encodings of the API's objects (one place per object, so every route agrees).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "modules/accounts/accounts.hpp"
+#include "modules/stores/stores.hpp"
+
+namespace sd::api {
+
+nlohmann::json user_json(const accounts::User& u);
+nlohmann::json store_json(const stores::Store& s);
+nlohmann::json api_token_json(const accounts::ApiToken& t);
+// {user, store|null, csrf_token|null}: the answer of sign-up, login and GET /me.
+nlohmann::json session_json(const accounts::User& u, const std::optional<stores::Store>& s,
+                            const std::optional<std::string>& csrf_token);
+
+}  // namespace sd::api
