@@ -88,6 +88,8 @@ class Tx {
   // Streams rows to `on_row` without collecting them; `on_row` returns false to stop early.
   virtual Result<void> each(std::string_view sql, Params params,
                             const std::function<bool(const RowView&)>& on_row) = 0;
+  // Runs several parameterless statements inside this transaction (migrations).
+  virtual Result<void> exec_script(std::string_view sql) = 0;
   // First row of a query, or nothing.
   Result<std::optional<Row>> query_one(std::string_view sql, Params params = {});
 };

@@ -22,5 +22,7 @@ const std::vector<Migration>& embedded_migrations(Dialect dialect);
 // transaction, recording it in `schema_migrations`. Safe to run concurrently from several
 // processes (PostgreSQL: advisory lock; SQLite: the write lock). Returns how many it applied.
 Result<int> migrate(Database& db);
+// Same with an explicit list (ordered by version); tests use it with their own migrations.
+Result<int> migrate(Database& db, const std::vector<Migration>& migrations);
 
 }  // namespace sd::db

@@ -1,1 +1,516 @@
-// placeholder: replaced by its owner
+// SQLite back end. See README.md for the group-commit design.
+#include "platform/db/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <random>
+#include <span>
+#include <thread>
+#include <unordered_map>
+
+#include "core/assert.hpp"
+#include "core/limits.hpp"
+
+namespace sd::db {
+namespace {
+
+// Each busy wait inside SQLite is a slice of the overall budget, so that retries bounded by
+// db_retry_attempts_max never wait much longer than db_pool_wait_ms_max in total.
+constexpr int busy_timeout_ms = limits::db_pool_wait_ms_max / limits::db_retry_attempts_max;
+constexpr int backoff_base_us = 500;
+constexpr int backoff_cap_us = 50'000;
+
+void sleep_backoff(int attempt) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  int ceiling = std::min(backoff_cap_us, backoff_base_us << std::min(attempt, 10));
+  std::uniform_int_distribution<int> dist(ceiling / 2, ceiling);
+  std::this_thread::sleep_for(std::chrono::microseconds(dist(rng)));
+}
+
+bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+
+// Maps an SQLite result code (extended codes are on) to our error vocabulary.
+Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  auto conflict = [&](const char* code) { return Error{ErrorKind::conflict, code, msg, {}, 0}; };
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return conflict("unique_violation");
+    case SQLITE_CONSTRAINT_CHECK:
+      return conflict("check_violation");
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return conflict("foreign_key_violation");
+    case SQLITE_CONSTRAINT_TRIGGER:
+      return conflict("constraint_violation");
+    default:
+      break;
+  }
+  if (is_busy(rc)) return Error{ErrorKind::unavailable, "database_busy", msg, {}, 1};
+  return Error{ErrorKind::internal, "database_error", std::string(what) + ": " + msg, {}, 0};
+}
+
+Error work_threw(const char* what) {
+  return Error{ErrorKind::internal, "work_threw", std::string("work threw: ") + what, {}, 0};
+}
+
+// Works are noexcept by convention; this is the safety net that keeps a bug in one work from
+// killing the writer thread or leaking an exception through our API.
+Result<void> call_work(const Work& work, Tx& tx) {
+  try {
+    return work(tx);
+  } catch (const std::exception& e) {
+    return tl::unexpected(work_threw(e.what()));
+  } catch (...) {
+    return tl::unexpected(work_threw("unknown exception"));
+  }
+}
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// One connection and its prepared statements, used by one thread at a time.
+class Conn {
+ public:
+  static Result<std::unique_ptr<Conn>> open(const std::string& path, bool read_only) {
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite3* handle = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+    auto conn = std::unique_ptr<Conn>(new Conn(handle));  // closes even a failed handle
+    if (rc != SQLITE_OK) return fail(sqlite_error(handle, rc, "open " + path));
+    sqlite3_extended_result_codes(handle, 1);
+    sqlite3_busy_timeout(handle, busy_timeout_ms);
+    return conn;
+  }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  ~Conn() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* handle() const { return db_; }
+
+  // A cached prepared statement for `sql` (exactly one statement).
+  Result<sqlite3_stmt*> prepare(std::string_view sql) {
+    if (auto it = cache_.find(sql); it != cache_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    if (rc != SQLITE_OK) return fail(sqlite_error(db_, rc, "prepare"));
+    if (stmt == nullptr) return fail(ErrorKind::internal, "database_error", "empty statement");
+    if (std::string_view(tail, static_cast<size_t>(sql.data() + sql.size() - tail))
+            .find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+      sqlite3_finalize(stmt);
+      return fail(ErrorKind::internal, "database_error",
+                  "one statement per call: " + std::string(sql));
+    }
+    cache_.emplace(std::string(sql), stmt);
+    return stmt;
+  }
+
+  // Runs parameterless SQL (possibly several statements), mapping errors.
+  Result<void> exec_plain(std::string_view sql) {
+    std::string text(sql);
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return fail(sqlite_error(db_, rc, "exec"));
+    return {};
+  }
+
+ private:
+  explicit Conn(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> cache_;
+};
+
+// Resets a cached statement when a call is done with it, so it can be reused and does not
+// keep a read transaction open.
+class StmtUse {
+ public:
+  explicit StmtUse(sqlite3_stmt* s) : s_(s) {}
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+  ~StmtUse() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+// Binds `$n` by name: SQLite treats `$1` as a named parameter, so the number in the name, not
+// the order of appearance, decides which value it gets.
+Result<void> bind_params(sqlite3* db, sqlite3_stmt* stmt, Params params) {
+  if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size()))
+    return fail(ErrorKind::internal, "database_error",
+                "statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                    " parameters, got " + std::to_string(params.size()));
+  int n = 0;
+  for (const Value& v : params) {
+    char name[16];
+    std::snprintf(name, sizeof name, "$%d", ++n);
+    int idx = sqlite3_bind_parameter_index(stmt, name);
+    if (idx == 0)
+      return fail(ErrorKind::internal, "database_error", std::string("statement lacks ") + name);
+    int rc = v.is_null()  ? sqlite3_bind_null(stmt, idx)
+             : v.is_int() ? sqlite3_bind_int64(stmt, idx, v.as_int())
+                          : sqlite3_bind_text64(stmt, idx, v.as_text().data(), v.as_text().size(),
+                                                SQLITE_STATIC, SQLITE_UTF8);
+    if (rc != SQLITE_OK) return fail(sqlite_error(db, rc, "bind"));
+  }
+  return {};
+}
+
+class SqliteRowView final : public RowView {
+ public:
+  explicit SqliteRowView(sqlite3_stmt* s) : s_(s) {}
+  size_t size() const override { return static_cast<size_t>(sqlite3_column_count(s_)); }
+  bool is_null(size_t col) const override {
+    return sqlite3_column_type(s_, index(col)) == SQLITE_NULL;
+  }
+  int64_t i64(size_t col) const override {
+    int type = sqlite3_column_type(s_, index(col));
+    if (type == SQLITE_NULL) return 0;
+    if (type == SQLITE_INTEGER) return sqlite3_column_int64(s_, index(col));
+    std::string_view t = text(col);  // same rule as Row::i64: decimal text or a bug
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    SD_ASSERT(ec == std::errc() && ptr == t.data() + t.size());
+    return v;
+  }
+  std::string_view text(size_t col) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, index(col)));
+    if (p == nullptr) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(s_, index(col)))};
+  }
+
+ private:
+  int index(size_t col) const {
+    SD_ASSERT(col < size());
+    return static_cast<int>(col);
+  }
+  sqlite3_stmt* s_;
+};
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(Conn& conn) : conn_(conn) {}
+  Dialect dialect() const override { return Dialect::sqlite; }
+
+  Result<int64_t> exec(std::string_view sql, Params params) override {
+    SD_TRY_VOID(each(sql, params, [](const RowView&) { return true; }));
+    return static_cast<int64_t>(sqlite3_changes64(conn_.handle()));
+  }
+
+  Result<std::vector<Row>> query(std::string_view sql, Params params) override {
+    std::vector<Row> rows;
+    SD_TRY_VOID(each(sql, params, [&](const RowView& v) {
+      std::vector<std::optional<std::string>> cols(v.size());
+      for (size_t i = 0; i < cols.size(); ++i)
+        if (!v.is_null(i)) cols[i] = std::string(v.text(i));
+      rows.emplace_back(std::move(cols));
+      return true;
+    }));
+    return rows;
+  }
+
+  Result<void> each(std::string_view sql, Params params,
+                    const std::function<bool(const RowView&)>& on_row) override {
+    sqlite3_stmt* stmt = SD_TRY(conn_.prepare(sql));
+    StmtUse use(stmt);
+    SD_TRY_VOID(bind_params(conn_.handle(), stmt, params));
+    SqliteRowView view(stmt);
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return {};
+      if (rc != SQLITE_ROW) return fail(sqlite_error(conn_.handle(), rc, "step"));
+      if (!on_row(view)) return {};
+    }
+  }
+
+  Result<void> exec_script(std::string_view sql) override { return conn_.exec_plain(sql); }
+
+ private:
+  Conn& conn_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  static Result<std::unique_ptr<Database>> open(const std::string& path) {
+    auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
+    db->writer_ = SD_TRY(Conn::open(path, false));
+    SD_TRY_VOID(db->writer_->exec_plain(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+    // Readers open after the writer switched to WAL, so they see the -wal/-shm files.
+    for (int i = 0; i < limits::db_reader_connections; ++i)
+      db->idle_readers_.push_back(SD_TRY(Conn::open(path, true)));
+    try {
+      db->writer_thread_ = std::thread([raw = db.get()] { raw->writer_loop(); });
+    } catch (const std::exception& e) {
+      return fail(ErrorKind::internal, "database_error", e.what());
+    }
+    return std::unique_ptr<Database>(std::move(db));
+  }
+
+  ~SqliteDatabase() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;  // the writer drains what is queued, then exits
+    }
+    queue_cv_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
+  }
+
+  Dialect dialect() const override { return Dialect::sqlite; }
+
+  Result<void> write_work(const Work& work) override {
+    Job job;
+    job.work = &work;
+    return submit(job);
+  }
+
+  Result<void> exec_script(std::string_view sql) override {
+    Job job;
+    job.script = sql;
+    return submit(job);
+  }
+
+  Result<void> read_work(const Work& work) override {
+    auto conn = SD_TRY(acquire_reader());
+    struct Lease {
+      SqliteDatabase& db;
+      std::unique_ptr<Conn>& conn;
+      ~Lease() { db.release_reader(std::move(conn)); }
+    } lease{*this, conn};
+    SD_TRY_VOID(conn->exec_plain("BEGIN"));  // one snapshot for the whole work
+    SqliteTx tx(*conn);
+    auto result = call_work(work, tx);
+    auto end = conn->exec_plain(result ? "COMMIT" : "ROLLBACK");
+    if (!result) return result;
+    return end;
+  }
+
+  Result<void> ping() override {
+    return read_work([](Tx& tx) -> Result<void> {
+      SD_TRY(tx.query_one("SELECT 1"));
+      return {};
+    });
+  }
+
+  PoolStats stats() const override {
+    PoolStats s;
+    std::lock_guard lock(mu_);
+    s.connections_total = 1 + limits::db_reader_connections;
+    s.connections_in_use = readers_in_use_ + (writer_busy_ ? 1 : 0);
+    s.waits_total = waits_total_;
+    s.commits_total = commits_total_;
+    s.commit_groups_total = commit_groups_total_;
+    s.retries_total = retries_total_;
+    return s;
+  }
+
+ private:
+  // A request to the writer thread: a work unit, or a script run outside any group.
+  struct Job {
+    const Work* work = nullptr;
+    std::string_view script;
+    std::optional<Result<void>> result;
+  };
+
+  SqliteDatabase() = default;
+
+  Result<void> submit(Job& job) {
+    if (std::this_thread::get_id() == writer_thread_.get_id())
+      return fail(ErrorKind::internal, "nested_write", "write_work called inside a work");
+    std::unique_lock lock(mu_);
+    queue_.push_back(&job);
+    queue_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return job.result.has_value(); });
+    return std::move(*job.result);
+  }
+
+  // Takes one script alone, or up to db_group_commit_batch_max consecutive works.
+  std::vector<Job*> take_batch_locked() {
+    std::vector<Job*> batch{queue_.front()};
+    queue_.pop_front();
+    if (batch.front()->work == nullptr) return batch;
+    while (!queue_.empty() && batch.size() < limits::db_group_commit_batch_max &&
+           queue_.front()->work != nullptr) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    return batch;
+  }
+
+  void writer_loop() {
+    for (;;) {
+      std::vector<Job*> batch;
+      {
+        std::unique_lock lock(mu_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        batch = take_batch_locked();
+        writer_busy_ = true;
+      }
+      std::vector<Result<void>> results = run_batch_guarded(batch);
+      {
+        std::lock_guard lock(mu_);
+        for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+        writer_busy_ = false;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  // Nothing may escape the writer thread (it would terminate the process): an exception
+  // outside a work (say, bad_alloc) fails the batch, after rolling back what it started.
+  std::vector<Result<void>> run_batch_guarded(const std::vector<Job*>& batch) {
+    try {
+      return run_batch(batch);
+    } catch (const std::exception& e) {
+      if (sqlite3_get_autocommit(writer_->handle()) == 0) (void)writer_->exec_plain("ROLLBACK");
+      return std::vector<Result<void>>(batch.size(), fail(work_threw(e.what())));
+    }
+  }
+
+  std::vector<Result<void>> run_batch(const std::vector<Job*>& batch) {
+    if (batch.front()->work == nullptr) return {writer_->exec_plain(batch.front()->script)};
+    std::vector<Result<void>> results(batch.size());
+    if (run_group(batch, results)) return results;
+    // The group's transaction failed as a whole (COMMIT failed, or an error made SQLite roll
+    // back everything): run each work in a transaction of its own, so only the guilty one
+    // fails. Works may run more than once by contract, so this is safe.
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::vector<Result<void>> one(1);
+      run_group(std::span<Job* const>(&batch[i], 1), one);
+      results[i] = std::move(one[0]);
+    }
+    return results;
+  }
+
+  // Runs `jobs` in one transaction, each in its own savepoint, and commits once. Returns false
+  // when the transaction failed as a whole and there is more than one job to isolate.
+  bool run_group(std::span<Job* const> jobs, std::vector<Result<void>>& results) {
+    auto begin = exec_retrying("BEGIN IMMEDIATE");
+    if (!begin) {
+      for (auto& r : results) r = begin;
+      return true;  // nothing ran; running alone would meet the same lock
+    }
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      results[i] = run_in_savepoint(*jobs[i]->work);
+      if (sqlite3_get_autocommit(writer_->handle()) != 0) {  // transaction is gone
+        Error e = results[i] ? lost_transaction() : results[i].error();
+        for (auto& r : results) r = fail(e);
+        return jobs.size() == 1;
+      }
+    }
+    auto commit = exec_retrying("COMMIT");
+    if (!commit) {
+      (void)writer_->exec_plain("ROLLBACK");
+      for (auto& r : results) r = commit;
+      return jobs.size() == 1;
+    }
+    std::lock_guard lock(mu_);
+    for (const auto& r : results) commits_total_ += r ? 1 : 0;
+    commit_groups_total_ += 1;
+    return true;
+  }
+
+  static Error lost_transaction() {
+    return Error{ErrorKind::internal, "database_error", "transaction ended inside work", {}, 0};
+  }
+
+  Result<void> run_in_savepoint(const Work& work) {
+    SD_TRY_VOID(writer_->exec_plain("SAVEPOINT work"));
+    SqliteTx tx(*writer_);
+    auto result = call_work(work, tx);
+    if (sqlite3_get_autocommit(writer_->handle()) != 0)
+      return result ? fail(lost_transaction()) : result;
+    if (result) {
+      auto released = writer_->exec_plain("RELEASE work");
+      if (released) return result;
+      result = released;
+    }
+    (void)writer_->exec_plain("ROLLBACK TO work");
+    (void)writer_->exec_plain("RELEASE work");
+    return result;
+  }
+
+  // BEGIN IMMEDIATE / COMMIT may meet another process's lock even after busy_timeout.
+  Result<void> exec_retrying(const char* sql) {
+    for (int attempt = 0;; ++attempt) {
+      int rc = sqlite3_exec(writer_->handle(), sql, nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return {};
+      if (!is_busy(rc) || attempt + 1 >= limits::db_retry_attempts_max)
+        return fail(sqlite_error(writer_->handle(), rc, sql));
+      {
+        std::lock_guard lock(mu_);
+        retries_total_ += 1;
+      }
+      sleep_backoff(attempt);
+    }
+  }
+
+  Result<std::unique_ptr<Conn>> acquire_reader() {
+    std::unique_lock lock(mu_);
+    if (idle_readers_.empty()) {
+      waits_total_ += 1;
+      bool got = readers_cv_.wait_for(lock, std::chrono::milliseconds(limits::db_pool_wait_ms_max),
+                                      [&] { return !idle_readers_.empty(); });
+      if (!got)
+        return fail(Error{
+            ErrorKind::unavailable, "database_busy", "no free database reader connection", {}, 1});
+    }
+    auto conn = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    readers_in_use_ += 1;
+    return conn;
+  }
+
+  void release_reader(std::unique_ptr<Conn> conn) {
+    {
+      std::lock_guard lock(mu_);
+      idle_readers_.push_back(std::move(conn));
+      readers_in_use_ -= 1;
+    }
+    readers_cv_.notify_one();
+  }
+
+  std::unique_ptr<Conn> writer_;  // used only by writer_thread_ once it runs
+  std::thread writer_thread_;
+
+  mutable std::mutex mu_;  // guards everything below
+  std::condition_variable queue_cv_;
+  std::condition_variable done_cv_;
+  std::condition_variable readers_cv_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  bool writer_busy_ = false;
+  std::vector<std::unique_ptr<Conn>> idle_readers_;
+  int readers_in_use_ = 0;
+  int64_t waits_total_ = 0;
+  int64_t commits_total_ = 0;
+  int64_t commit_groups_total_ = 0;
+  int64_t retries_total_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite(const std::string& path) {
+  return SqliteDatabase::open(path);
+}
+
+}  // namespace sd::db
