@@ -1,0 +1,135 @@
+// Cross-store isolation (API.md: "Another store's object is always 404 not_found, never 403").
+//
+// Two sellers, A and B. `setupA` creates objects owned by A and returns them as a fixture;
+// every row of CASES is a request B sends for one of A's objects, once with B's cookie session
+// (with B's CSRF token) and once with B's bearer token. Each must answer 404 not_found, with the
+// same error (type, code, param) as for an id that does not exist at all, and must have no
+// effect (`check` runs as A afterwards).
+//
+// HOW TO EXTEND (products, orders, customers, …):
+//   1. In setupA, create the object as A (use `a`, A's cookie client) and put its id in the
+//      returned fixture, e.g. `fx.productId = (await a.post('/api/v1/products', {...})).json.id`.
+//   2. Add rows to CASES: { name, method, path: (fx) => `/api/v1/products/${fx.productId}`,
+//      body?: (fx) => ({...}), missing?: '/api/v1/products/prd_doesnotexist', check?: async (fx, a) => {...} }.
+//      `missing` is the same request for an id that does not exist (defaults to `path` with the
+//      last segment replaced by a bogus id); `check` asserts A's object is unchanged.
+//   3. Reads (GET) belong in the table too: B must not see A's object.
+import assert from 'node:assert/strict';
+import { describe, test, before, after } from './support/test.mjs';
+import { serverHooks } from './support/server.mjs';
+import { Client, expectStatus, signupSeller, createToken } from './support/client.mjs';
+import { expectError, expectList } from './support/assert.mjs';
+
+async function setupA(a) {
+  const fx = {};
+  const tok = await createToken(a, 'A token');
+  fx.tokenId = tok.id;
+  fx.tokenSecret = tok.token;
+  return fx;
+}
+
+const CASES = [
+  {
+    name: "A's API token",
+    method: 'DELETE',
+    path: (fx) => `/api/v1/api-tokens/${fx.tokenId}`,
+    missing: '/api/v1/api-tokens/tok_doesnotexist0000000000',
+    check: async (fx, a) => {
+      const list = expectList(await a.get('/api/v1/api-tokens'));
+      assert.ok(list.some((t) => t.id === fx.tokenId), "A's token is gone");
+      expectStatus(await new Client(a.baseUrl, { bearer: fx.tokenSecret }).get('/api/v1/me'), 200);
+    },
+  },
+  // Add products, orders, customers, threads, … here (see the header comment).
+];
+
+function bogusPath(path) {
+  const i = path.lastIndexOf('/');
+  const last = path.slice(i + 1);
+  const prefix = /^[a-z]+_/.exec(last)?.[0] ?? '';
+  return `${path.slice(0, i + 1)}${prefix}doesnotexist0000000000`;
+}
+
+describe('cross-store isolation', () => {
+  const srv = serverHooks({ before, after });
+  let a; // A's cookie client
+  let b; // B's cookie client
+  let bBearer; // B's bearer client
+  let A;
+  let B;
+  let fx;
+
+  before(async () => {
+    a = new Client(srv.url);
+    b = new Client(srv.url);
+    A = await signupSeller(a, { store_name: 'Alpha Store A' });
+    B = await signupSeller(b, { store_name: 'Bravo Store B' });
+    fx = await setupA(a);
+    const bTok = await createToken(b, 'B token');
+    B.tokenId = bTok.id;
+    bBearer = new Client(srv.url, { bearer: bTok.token });
+  });
+
+  for (const tc of CASES) {
+    for (const via of ['cookie', 'bearer']) {
+      test(`B (${via}): ${tc.method} ${tc.name} → 404 not_found`, async () => {
+        const client = via === 'cookie' ? b : bBearer;
+        const path = tc.path(fx);
+        const body = tc.body ? tc.body(fx) : undefined;
+        const res = await client.request(tc.method, path, body === undefined ? {} : { json: body });
+        const err = expectError(res, 404, 'not_found', { anyParam: true });
+        const missingPath = tc.missing ?? bogusPath(path);
+        const ref = await client.request(tc.method, missingPath, body === undefined ? {} : { json: body });
+        const refErr = expectError(ref, 404, 'not_found', { anyParam: true });
+        assert.deepEqual(
+          { type: err.type, code: err.code, param: err.param },
+          { type: refErr.type, code: refErr.code, param: refErr.param },
+          "A's object answers differently from a missing one",
+        );
+        if (tc.check) await tc.check(fx, a);
+      });
+    }
+  }
+
+  for (const via of ['cookie', 'bearer']) {
+    test(`GET /store as B (${via}) → B's store, never A's`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const res = await client.get('/api/v1/store');
+      expectStatus(res, 200);
+      assert.equal(res.json.id, B.store.id);
+      assert.equal(res.json.name, 'Bravo Store B');
+      assert.ok(!res.text.includes(A.store.id), "A's store id in B's answer");
+      assert.ok(!res.text.includes('Alpha Store A'), "A's store name in B's answer");
+      assert.ok(!res.text.includes(A.email), "A's email in B's answer");
+    });
+
+    test(`GET /api-tokens as B (${via}) never lists A's tokens`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const res = await client.get('/api/v1/api-tokens');
+      const list = expectList(res);
+      assert.ok(list.some((t) => t.id === B.tokenId), "B's own token is listed");
+      assert.ok(!res.text.includes(fx.tokenId), "A's token id listed for B");
+      assert.ok(!res.text.includes('A token'), "A's token name listed for B");
+    });
+  }
+
+  test("PATCH /store as B changes B's store only", async () => {
+    expectStatus(await b.patch('/api/v1/store', { name: 'Bravo Renamed', hold_period_days: 3 }), 200);
+    const sa = await a.get('/api/v1/store');
+    expectStatus(sa, 200);
+    assert.equal(sa.json.id, A.store.id);
+    assert.equal(sa.json.name, 'Alpha Store A');
+    assert.equal(sa.json.hold_period_days, 7);
+    expectStatus(await b.patch('/api/v1/store', { name: 'Bravo Store B', hold_period_days: 7 }), 200);
+  });
+
+  test("GET /me as B shows B's user and store", async () => {
+    for (const client of [b, bBearer]) {
+      const res = await client.get('/api/v1/me');
+      expectStatus(res, 200);
+      assert.equal(res.json.user.id, B.user.id);
+      assert.equal(res.json.store.id, B.store.id);
+      assert.ok(!res.text.includes(A.user.id));
+    }
+  });
+});
