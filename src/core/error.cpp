@@ -13,6 +13,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::payment_failed: return "payment_failed";
     case ErrorKind::forbidden: return "forbidden";
     case ErrorKind::not_found: return "not_found";
+    case ErrorKind::unsupported_media_type: return "unsupported_media_type";
     case ErrorKind::conflict: return "conflict";
     case ErrorKind::idempotency: return "idempotency";
     case ErrorKind::rate_limited: return "rate_limited";

@@ -14,6 +14,7 @@ enum class ErrorKind {
   payment_failed,   // 402: the payment provider refused
   forbidden,        // 403: authenticated but not allowed (CSRF, role)
   not_found,        // 404: unknown, or another store's object
+  unsupported_media_type,  // 415: a body in a format the route does not take
   conflict,         // 409: the state does not allow it now
   idempotency,      // 422: an Idempotency-Key reused with another request
   rate_limited,     // 429: too many attempts

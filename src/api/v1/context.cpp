@@ -38,7 +38,7 @@ Result<void> decode_body(Ctx& ctx) {
   }
   const auto ct = ctx.req.header("content-type");
   if (!ct || !is_json_content_type(*ct)) {
-    return fail(ErrorKind::invalid_input, "unsupported_media_type",
+    return fail(ErrorKind::unsupported_media_type, "unsupported_media_type",
                 "send the request body as application/json", "Content-Type");
   }
   ctx.body = SD_TRY(parse_json_object(ctx.req.body));
@@ -229,6 +229,7 @@ int status_for(ErrorKind kind) {
     case ErrorKind::payment_failed: return 402;
     case ErrorKind::forbidden: return 403;
     case ErrorKind::not_found: return 404;
+    case ErrorKind::unsupported_media_type: return 415;
     case ErrorKind::conflict: return 409;
     case ErrorKind::idempotency: return 422;
     case ErrorKind::rate_limited: return 429;
