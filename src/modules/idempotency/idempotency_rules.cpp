@@ -7,9 +7,12 @@ namespace sd::idempotency {
 
 std::string request_fingerprint(std::string_view method, std::string_view path,
                                 std::string_view body) {
+  // Length-prefixed parts: no choice of method, path and body can collide with another.
   std::string material;
-  material.reserve(method.size() + path.size() + body.size() + 2);
-  material.append(method).append("\n").append(path).append("\n").append(body);
+  material.reserve(method.size() + path.size() + body.size() + 32);
+  for (const auto part : {method, path, body}) {
+    material.append(std::to_string(part.size())).append(":").append(part);
+  }
   return crypto::sha256_hex(material);
 }
 
