@@ -58,7 +58,8 @@ Response json_response(int status, std::string body);
 
 // The API error object of API.md: {"error":{"type","code","message","param"}}.
 // `type` is derived from the status (400 invalid_request, 401 authentication, 403 permission,
-// 404 not_found, 409 conflict, 422 idempotency, 429 rate_limited, else api).
+// 404 not_found, 409 conflict, 422 idempotency, 429 rate_limited, other 4xx invalid_request,
+// else api).
 Response error_response(int status, std::string_view code, std::string_view message,
                         std::string_view param = {});
 
@@ -94,7 +95,13 @@ class Router {
   void set_fallback(Route route) { fallback_ = std::move(route); }
 
  private:
+  // A pattern split at add() time, so that match() only compares segments (no allocation).
+  struct Segment {
+    enum class Kind : unsigned char { literal, param, rest } kind = Kind::literal;
+    std::string text;  // the literal, or the parameter's name
+  };
   std::vector<Route> routes_;
+  std::vector<std::vector<Segment>> segments_;  // parallel to routes_
   std::optional<Route> fallback_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <initializer_list>
 #include <string_view>
+#include <type_traits>  // std::is_integral_v in Field
 #include <utility>
 
 namespace sd::log {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>  // gauges_
 #include <vector>
 
 namespace sd::metrics {
