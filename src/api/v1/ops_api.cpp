@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "api/v1/context.hpp"
+#include "api/v1/openapi.hpp"
 #include "api/v1/routes.hpp"
 #include "core/limits.hpp"
-#include "core/resources.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
 
@@ -128,8 +128,8 @@ void register_ops_routes(http::Router& router, Services& svc) {
               http::Execution::inline_io, 0});
   router.add({M::get, "/api/v1/openapi.json",
               [](http::Request&) {
-                auto doc = resources::find("src/api/v1/openapi.json");
-                return http::json_response(200, std::string(doc.value_or("{}")));
+                static const std::string body = openapi_document().dump();
+                return http::json_response(200, body);
               },
               http::Execution::inline_io, 0});
   if (svc.test_clock != nullptr) {
