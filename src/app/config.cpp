@@ -31,6 +31,14 @@ void resolve(Config& c) {
   }
   if (env("SHOPDESK_SECURE_COOKIES") == "1") c.secure_cookies = true;
   if (env("SHOPDESK_ACCESS_LOG") == "0") c.access_log = false;
+  if (c.public_url.empty()) c.public_url = env("SHOPDESK_PUBLIC_URL");
+  if (c.public_url.empty()) c.public_url = "http://" + c.host + ":" + std::to_string(c.port);
+  if (c.tax_table.empty()) c.tax_table = env("SHOPDESK_TAX_TABLE");
+  c.smtp_url = env("SHOPDESK_SMTP_URL");
+  c.smtp_username = env("SHOPDESK_SMTP_USERNAME");
+  c.smtp_password = env("SHOPDESK_SMTP_PASSWORD");
+  c.smtp_starttls = env("SHOPDESK_SMTP_STARTTLS") == "1";
+  if (!env("SHOPDESK_MAIL_FROM").empty()) c.mail_from = env("SHOPDESK_MAIL_FROM");
 }
 
 }  // namespace sd::app

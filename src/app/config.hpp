@@ -14,6 +14,13 @@ struct Config {
   bool test_mode = false;
   bool secure_cookies = false;  // SHOPDESK_SECURE_COOKIES=1 behind TLS
   bool access_log = true;       // SHOPDESK_ACCESS_LOG=0 silences per-request lines
+  std::string public_url;       // SHOPDESK_PUBLIC_URL, else http://host:port
+  std::string tax_table;        // --tax-table / SHOPDESK_TAX_TABLE: a CSV replacing the default
+  std::string smtp_url;         // SHOPDESK_SMTP_URL (smtp://host:port); empty = .eml folder
+  std::string smtp_username;    // SHOPDESK_SMTP_USERNAME
+  std::string smtp_password;    // SHOPDESK_SMTP_PASSWORD
+  bool smtp_starttls = false;   // SHOPDESK_SMTP_STARTTLS=1
+  std::string mail_from = "receipts@shopdesk.local";  // SHOPDESK_MAIL_FROM
 };
 
 // Fills what flags left empty from the environment and defaults.

@@ -1,11 +1,21 @@
 // Composition root: configuration, wiring, and the CLI subcommands (R-CLI-1).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 #include <cstdio>
 #include <iostream>
 
+#include <fstream>
+#include <sstream>
+
 #include "api/v1/api.hpp"
 #include "app/config.hpp"
+#include "app/mail_job.hpp"
+#include "modules/server_state/server_state.hpp"
+#include "modules/tax/tax.hpp"
+#include "platform/mail/mail.hpp"
+#include "platform/payments/payments.hpp"
 #include "core/clock.hpp"
+#include "flows/demo_seed.hpp"
 #include "flows/session_flows.hpp"
 #include "platform/crypto/crypto.hpp"
 #include "platform/db/database.hpp"
@@ -59,6 +69,23 @@ void wire_metrics(metrics::Registry& m, db::Database& db, http::Server* server) 
   }
 }
 
+Result<tax::RateTable> load_tax_table(const Config& c) {
+  if (c.tax_table.empty()) return tax::RateTable::builtin();
+  std::ifstream in(c.tax_table);
+  if (!in) {
+    return fail(ErrorKind::invalid_input, "tax_table_unreadable",
+                "cannot read the tax table " + c.tax_table, "tax-table");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return tax::RateTable::parse_csv(ss.str());
+}
+
+std::unique_ptr<mail::Transport> make_transport(const Config& c) {
+  if (c.smtp_url.empty()) return mail::make_folder_transport(c.data_dir + "/mail");
+  return mail::make_smtp_transport({c.smtp_url, c.smtp_username, c.smtp_password, c.smtp_starttls, 30});
+}
+
 int serve(Config c) {
   resolve(c);
   log::init(log::Level::info, c.access_log);
@@ -74,8 +101,27 @@ int serve(Config c) {
   svc.test_clock = c.test_mode ? &test_clock : nullptr;
   svc.metrics = &registry;
   svc.web_dir = c.web_dir;
+  svc.data_dir = c.data_dir;
   svc.secure_cookies = c.secure_cookies;
   api::load_test_clock(svc);
+  auto taxes = load_tax_table(c);
+  if (!taxes) return report(taxes.error());
+  struct Secrets {
+    std::string links, fingerprints;
+  };
+  auto secrets = (*db)->write<Secrets>([](db::Tx& tx) -> Result<Secrets> {
+    return Secrets{SD_TRY(server_state::secret(tx, "download_links")),
+                   SD_TRY(server_state::secret(tx, "payment_fingerprints"))};
+  });
+  if (!secrets) return report(secrets.error());
+  auto provider = payments::make_test_provider(secrets->fingerprints, *svc.clock);
+  std::atomic<int> checkout_faults{0};
+  svc.payments = provider.get();
+  svc.taxes = &*taxes;
+  svc.link_key = secrets->links;
+  svc.public_url = c.public_url;
+  svc.checkout_faults = c.test_mode ? &checkout_faults : nullptr;
+  MailJob mail_job(**db, *svc.clock, make_transport(c), c.mail_from);
 
   http::Router router;
   api::register_routes(router, svc);
@@ -116,7 +162,9 @@ int serve(Config c) {
                           {"web", c.web_dir.empty() ? "none" : c.web_dir}});
   std::printf("Shopdesk is serving at %s\n", url.c_str());
   std::fflush(stdout);
+  mail_job.start();
   server.run_until_signal();
+  mail_job.stop();
   log::info("stopped", {});
   log::flush();
   return 0;
@@ -148,17 +196,52 @@ int create_store_cmd(Config c, const std::string& email, const std::string& pass
   return 0;
 }
 
-// The demo store `make run` signs in to. Creating it twice is not an error.
-int seed_demo_cmd(Config c, const std::string& email, const std::string& password) {
+// A progress bar on stderr for long CLI work (R-CLI-1); redraws at most every 1%.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label) : label_(std::move(label)) {}
+  void update(int64_t done, int64_t total) {
+    if (!tty_) return;  // logs and pipes get the summary line only
+    const int pct = total > 0 ? static_cast<int>(done * 100 / total) : 100;
+    if (pct == last_ && done != total) return;
+    last_ = pct;
+    const int width = 30, filled = pct * width / 100;
+    std::fprintf(stderr, "\r%s [%s%s] %3d%% %lld/%lld", label_.c_str(),
+                 std::string(static_cast<size_t>(filled), '#').c_str(),
+                 std::string(static_cast<size_t>(width - filled), ' ').c_str(), pct,
+                 static_cast<long long>(done), static_cast<long long>(total));
+    if (done == total) std::fputc('\n', stderr);
+  }
+
+ private:
+  std::string label_;
+  int last_ = -1;
+  bool tty_ = isatty(STDERR_FILENO) != 0;
+};
+
+// The demo store `make run` signs in to. Seeding twice leaves the first store as it is.
+int seed_demo_cmd(Config c, flows::DemoSeedOptions options) {
   resolve(c);
   log::init(log::Level::warn, false);
   auto db = open_and_migrate(c, true);
   if (!db) return report(db.error());
+  auto taxes = load_tax_table(c);
+  if (!taxes) return report(taxes.error());
   SystemClock clock;
-  auto created = flows::create_seller(**db, clock, {email, "Demo Seller", password}, "Demo Store");
-  if (!created && created.error().code != "email_taken") return report(created.error());
-  std::printf("demo store: %s\n", created ? "created" : "already there");
-  std::printf("  sign in with  email: %s  password: %s\n", email.c_str(), password.c_str());
+  ProgressBar bar("seeding orders");
+  options.data_dir = c.data_dir;
+  options.progress = [&bar](int64_t done, int64_t total) { bar.update(done, total); };
+  auto r = flows::seed_demo(**db, clock, *taxes, options);
+  if (!r) return report(r.error());
+  if (r->created) {
+    std::printf("demo store created: %lld products, %lld orders (store /s/%s)\n",
+                static_cast<long long>(r->products), static_cast<long long>(r->orders),
+                r->store_slug.c_str());
+  } else {
+    std::printf("demo store: already there\n");
+  }
+  std::printf("  sign in with  email: %s  password: %s\n", options.email.c_str(),
+              options.password.c_str());
   return 0;
 }
 
@@ -186,6 +269,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   serve_cmd->add_option("--web-dir", c.web_dir, "directory of the built web app");
+  serve_cmd->add_option("--tax-table", c.tax_table,
+                        "CSV of tax rates replacing the built-in table (env SHOPDESK_TAX_TABLE)");
   serve_cmd->add_flag("--test-mode", c.test_mode,
                       "enable the movable test clock (/api/v1/test/clock); never in production");
   add_db_options(serve_cmd, c);
@@ -201,10 +286,14 @@ int main(int argc, char** argv) {
   create_store->add_option("--owner-name", owner_name, "the owner's name (default: store name)");
   add_db_options(create_store, c);
 
-  std::string demo_email = "demo@shopdesk.local", demo_password = "demo-seller-2026";
-  auto* seed = cli.add_subcommand("seed-demo", "Create the demo store (idempotent)");
-  seed->add_option("--email", demo_email, "the demo seller's email")->capture_default_str();
-  seed->add_option("--password", demo_password, "the demo seller's password")->capture_default_str();
+  flows::DemoSeedOptions demo;
+  auto* seed = cli.add_subcommand("seed-demo", "Create the demo store with products and orders");
+  seed->add_option("--email", demo.email, "the demo seller's email")->capture_default_str();
+  seed->add_option("--password", demo.password, "the demo seller's password")->capture_default_str();
+  seed->add_option("--orders", demo.orders, "how many orders to create")
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}))
+      ->capture_default_str();
+  seed->add_option("--seed", demo.seed, "random seed (same seed, same store)")->capture_default_str();
   add_db_options(seed, c);
 
   cli.add_subcommand("version", "Print the version")->callback([] {
@@ -215,7 +304,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return serve(c);
   if (*migrate) return migrate_cmd(c);
   if (*create_store) return create_store_cmd(c, email, password, name, owner_name);
-  if (*seed) return seed_demo_cmd(c, demo_email, demo_password);
+  if (*seed) return seed_demo_cmd(c, demo);
   return 0;
 }
 

@@ -19,8 +19,12 @@ bool is_crockford(char c) {
 }  // namespace
 
 std::string random_base32(size_t symbols) {
+  // One random call per id, not per symbol (each call can be a getrandom syscall); 256 is a
+  // multiple of 32, so the low five bits of a uniform byte are uniform.
+  std::vector<unsigned char> raw(symbols);
+  randombytes_buf(raw.data(), raw.size());
   std::string out(symbols, '0');
-  for (auto& ch : out) ch = kCrockford[randombytes_uniform(32)];
+  for (size_t i = 0; i < symbols; ++i) out[i] = kCrockford[raw[i] & 31];
   return out;
 }
 

@@ -48,6 +48,25 @@ inline constexpr size_t idempotency_key_bytes_max = 255;
 inline constexpr int64_t idempotency_retention_seconds = 24 * 3600;
 inline constexpr int idempotency_wait_ms_max = 5000;  // a retry waits this long for the first
 
+// Catalog
+inline constexpr size_t product_title_bytes_max = 200;
+inline constexpr size_t product_description_bytes_max = 20000;
+inline constexpr size_t tier_name_bytes_max = 60;
+inline constexpr size_t tier_terms_bytes_max = 5000;
+inline constexpr int tiers_per_product_max = 10;
+inline constexpr int64_t price_minor_max = 100'000'000;  // 1,000,000.00 in a 2-digit currency
+inline constexpr size_t deliverable_bytes_max = 64 * 1024 * 1024;  // one uploaded file
+inline constexpr int files_per_product_max = 50;
+inline constexpr int links_per_product_max = 20;
+inline constexpr size_t url_bytes_max = 2048;
+inline constexpr int bundle_items_max = 50;
+inline constexpr size_t support_material_body_bytes_max = 50000;
+
+// Checkout
+inline constexpr size_t checkout_items_max = 20;
+inline constexpr int64_t checkout_quantity_max = 1000;
+inline constexpr int64_t download_link_seconds = 15 * 60;  // R-CHK-4: links expire within 15 min
+
 // Store settings
 inline constexpr int hold_period_days_max = 90;
 inline constexpr int refund_window_days_max = 365;

@@ -19,13 +19,45 @@ import { describe, test, before, after } from './support/test.mjs';
 import { serverHooks } from './support/server.mjs';
 import { Client, expectStatus, signupSeller, createToken } from './support/client.mjs';
 import { expectError, expectList } from './support/assert.mjs';
+import { createSellingProduct, buy, withCsrf } from './support/selling.mjs';
 
 async function setupA(a) {
   const fx = {};
   const tok = await createToken(a, 'A token');
   fx.tokenId = tok.id;
   fx.tokenSecret = tok.token;
+  // Catalog: a product with a file and a support material attached.
+  const material = await a.post('/api/v1/support-materials', { kind: 'guide', title: 'A guide', body: 'A body' });
+  fx.materialId = material.json.id;
+  const product = await a.post('/api/v1/products', {
+    title: 'A product',
+    tiers: [{ name: 'Personal', price_minor: 100, terms: 'A terms' }],
+    support_material_ids: [fx.materialId],
+  });
+  fx.productId = product.json.id;
+  const file = await a.request('POST', `/api/v1/products/${fx.productId}/files?filename=a.txt`, { body: 'A bytes' });
+  fx.fileId = file.json.id;
+  // Selling: A's published product bought twice by one buyer (entitlements A can act on);
+  // the buyer downloaded the file once; A revoked the second entitlement.
+  const slug = (await a.get('/api/v1/store')).json.slug;
+  const sold = await createSellingProduct(a, { title: 'A sold product', prices: [500], files: [{ filename: 's.txt', bytes: Buffer.from('sold bytes') }] });
+  fx.soldFileId = sold.uploaded[0].id;
+  const shopA = { slug, products: { sold } };
+  const first = await buy(a.baseUrl, shopA, [{ product: 'sold' }]);
+  fx.buyer = await withCsrf(first.client);
+  await buy(a.baseUrl, shopA, [{ product: 'sold' }], { email: first.order.email });
+  const lib = expectList(await fx.buyer.get('/api/v1/library'));
+  fx.entId = lib.find((e) => e.order_id === first.order.id).id;
+  fx.revokedEntId = lib.find((e) => e.order_id !== first.order.id).id;
+  const link = await fx.buyer.post(`/api/v1/library/${fx.entId}/files/${fx.soldFileId}/link`);
+  expectStatus(await fetch(a.baseUrl + link.json.url).then(async (r) => ({ status: r.status, text: await r.text() })), 200);
+  expectStatus(await a.post(`/api/v1/entitlements/${fx.revokedEntId}/revoke`), 200);
   return fx;
+}
+
+// The buyer's view of A's entitlements (for the selling rows' checks).
+async function buyerEntitlement(fx, id) {
+  return expectList(await fx.buyer.get('/api/v1/library')).find((e) => e.id === id);
 }
 
 const CASES = [
@@ -39,6 +71,92 @@ const CASES = [
       assert.ok(list.some((t) => t.id === fx.tokenId), "A's token is gone");
       expectStatus(await new Client(a.baseUrl, { bearer: fx.tokenSecret }).get('/api/v1/me'), 200);
     },
+  },
+  // Catalog (products, files, support materials).
+  {
+    name: "A's product",
+    method: 'GET',
+    path: (fx) => `/api/v1/products/${fx.productId}`,
+  },
+  {
+    name: "A's product",
+    method: 'PATCH',
+    path: (fx) => `/api/v1/products/${fx.productId}`,
+    body: () => ({ title: 'hijacked' }),
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/products/${fx.productId}`)).json.title, 'A product'),
+  },
+  {
+    name: "A's product (publish)",
+    method: 'POST',
+    path: (fx) => `/api/v1/products/${fx.productId}/publish`,
+    missing: '/api/v1/products/prd_doesnotexist0000000000/publish',
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/products/${fx.productId}`)).json.status, 'draft'),
+  },
+  {
+    name: "A's product (unpublish)",
+    method: 'POST',
+    path: (fx) => `/api/v1/products/${fx.productId}/unpublish`,
+    missing: '/api/v1/products/prd_doesnotexist0000000000/unpublish',
+  },
+  {
+    name: "A's product (file upload)",
+    method: 'POST',
+    path: (fx) => `/api/v1/products/${fx.productId}/files?filename=b.txt`,
+    missing: '/api/v1/products/prd_doesnotexist0000000000/files?filename=b.txt',
+    body: () => ({ injected: true }),
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/products/${fx.productId}`)).json.files.length, 1),
+  },
+  {
+    name: "A's product file",
+    method: 'DELETE',
+    path: (fx) => `/api/v1/products/${fx.productId}/files/${fx.fileId}`,
+    check: async (fx, a) => assert.deepEqual((await a.get(`/api/v1/products/${fx.productId}`)).json.files.map((f) => f.id), [fx.fileId]),
+  },
+  {
+    name: "A's support material",
+    method: 'GET',
+    path: (fx) => `/api/v1/support-materials/${fx.materialId}`,
+  },
+  {
+    name: "A's support material",
+    method: 'PATCH',
+    path: (fx) => `/api/v1/support-materials/${fx.materialId}`,
+    body: () => ({ title: 'hijacked' }),
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/support-materials/${fx.materialId}`)).json.title, 'A guide'),
+  },
+  {
+    name: "A's support material",
+    method: 'DELETE',
+    path: (fx) => `/api/v1/support-materials/${fx.materialId}`,
+    check: async (fx, a) => expectStatus(await a.get(`/api/v1/support-materials/${fx.materialId}`), 200),
+  },
+  // Selling: A's entitlements (seller actions) and A's buyer's download links.
+  {
+    name: "A's entitlement (revoke)",
+    method: 'POST',
+    path: (fx) => `/api/v1/entitlements/${fx.entId}/revoke`,
+    missing: '/api/v1/entitlements/ent_doesnotexist0000000000/revoke',
+    check: async (fx) => assert.equal((await buyerEntitlement(fx, fx.entId)).revoked, false),
+  },
+  {
+    name: "A's revoked entitlement (restore)",
+    method: 'POST',
+    path: (fx) => `/api/v1/entitlements/${fx.revokedEntId}/restore`,
+    missing: '/api/v1/entitlements/ent_doesnotexist0000000000/restore',
+    check: async (fx) => assert.equal((await buyerEntitlement(fx, fx.revokedEntId)).revoked, true),
+  },
+  {
+    name: "A's entitlement (reset-downloads)",
+    method: 'POST',
+    path: (fx) => `/api/v1/entitlements/${fx.entId}/reset-downloads`,
+    missing: '/api/v1/entitlements/ent_doesnotexist0000000000/reset-downloads',
+    check: async (fx) => assert.equal((await buyerEntitlement(fx, fx.entId)).files[0].downloads, 1),
+  },
+  {
+    name: "A's buyer's entitlement (download link)",
+    method: 'POST',
+    path: (fx) => `/api/v1/library/${fx.entId}/files/${fx.soldFileId}/link`,
+    missing: '/api/v1/library/ent_doesnotexist0000000000/files/file_doesnotexist0000000000/link',
   },
   // Add products, orders, customers, threads, … here (see the header comment).
 ];
@@ -110,6 +228,16 @@ describe('cross-store isolation', () => {
       assert.ok(list.some((t) => t.id === B.tokenId), "B's own token is listed");
       assert.ok(!res.text.includes(fx.tokenId), "A's token id listed for B");
       assert.ok(!res.text.includes('A token'), "A's token name listed for B");
+    });
+
+    test(`GET /products and /support-materials as B (${via}) never list A's`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const products = await client.get('/api/v1/products');
+      expectList(products);
+      assert.ok(!products.text.includes(fx.productId), "A's product listed for B");
+      const materials = await client.get('/api/v1/support-materials');
+      expectList(materials);
+      assert.ok(!materials.text.includes(fx.materialId), "A's support material listed for B");
     });
   }
 

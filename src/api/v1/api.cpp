@@ -9,6 +9,11 @@ void register_routes(http::Router& router, Services& svc) {
   register_auth_routes(router, svc);
   register_token_routes(router, svc);
   register_store_routes(router, svc);
+  register_catalog_routes(router, svc);
+  register_storefront_routes(router, svc);
+  register_checkout_routes(router, svc);
+  register_library_routes(router, svc);
+  register_money_routes(router, svc);
 }
 
 }  // namespace sd::api

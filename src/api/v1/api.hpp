@@ -1,12 +1,20 @@
 // The JSON HTTP API under /api/v1 (R-API-1) and the operational endpoints.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "core/clock.hpp"
 #include "platform/db/database.hpp"
 #include "platform/http/http.hpp"
 #include "platform/observability/metrics.hpp"
+
+namespace sd::payments {
+class Provider;
+}
+namespace sd::tax {
+class RateTable;
+}
 
 namespace sd::api {
 
@@ -17,7 +25,13 @@ struct Services {
   TestClock* test_clock = nullptr;  // set only with --test-mode
   metrics::Registry* metrics = nullptr;
   std::string web_dir;          // the built web app; empty = none
+  std::string data_dir;         // uploads (files/), mail (mail/), the SQLite file by default
   bool secure_cookies = false;  // add `Secure` to cookies (behind TLS)
+  payments::Provider* payments = nullptr;
+  const tax::RateTable* taxes = nullptr;
+  std::string public_url;         // how buyers reach this server (links in emails)
+  std::string link_key;           // signs download links; shared by instances (server_state)
+  std::atomic<int>* checkout_faults = nullptr;  // --test-mode fault injection
 };
 
 // Registers every route of the API, the operational endpoints and the web app fallback.

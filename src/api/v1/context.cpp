@@ -197,7 +197,7 @@ http::Response run_pipeline(Services& svc, const ApiRoute& route, http::Request&
       return fail(ErrorKind::forbidden, "seller_account_required",
                   "this needs a seller account with a store");
     }
-    return decode_body(ctx);
+    return route.raw_body ? Result<void>{} : decode_body(ctx);
   }();
   if (!prepared) return error_to_response(prepared.error());
 
@@ -218,6 +218,7 @@ void add_api_route(http::Router& router, Services& svc, ApiRoute route) {
   r.method = shared->method;
   r.pattern = shared->pattern;
   r.execution = http::Execution::worker;
+  r.body_bytes_max = shared->body_bytes_max;
   r.handler = [&svc, shared](http::Request& req) { return run_pipeline(svc, *shared, req); };
   router.add(std::move(r));
 }

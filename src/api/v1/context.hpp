@@ -38,6 +38,10 @@ struct ApiRoute {
   Access access = Access::user;
   ApiHandler handler;
   bool csrf_exempt = false;  // login and sign-up: no session exists yet
+  // The body is the payload itself (file uploads): any Content-Type, left undecoded in
+  // ctx.req.body; ctx.body stays {}.
+  bool raw_body = false;
+  size_t body_bytes_max = 0;  // 0 = limits::http_body_bytes_max (passed to http::Route)
 };
 
 // Wraps an API handler in the pipeline and adds it to the router.

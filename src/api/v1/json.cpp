@@ -43,4 +43,41 @@ nlohmann::json session_json(const accounts::User& u, const std::optional<stores:
           {"csrf_token", csrf ? nlohmann::json(*csrf) : nlohmann::json(nullptr)}};
 }
 
+nlohmann::json order_json(const orders::Order& o, const std::string& store_name,
+                          const std::string& store_slug, const std::string& support_email,
+                          const std::vector<std::string>& license_keys) {
+  auto lines = nlohmann::json::array();
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const auto& l = o.lines[i];
+    const auto& key = i < license_keys.size() ? license_keys[i] : std::string();
+    lines.push_back({{"id", l.public_id},
+                     {"product", {{"id", l.product_public_id}, {"title", l.product_title}}},
+                     {"tier", {{"id", l.tier_public_id}, {"name", l.tier_name}}},
+                     {"terms", l.terms},
+                     {"quantity", l.quantity},
+                     {"unit_price_minor", l.unit_price_minor},
+                     {"subtotal_minor", l.subtotal_minor},
+                     {"tax_minor", l.tax_minor},
+                     {"total_minor", l.total_minor},
+                     {"refunded_minor", l.refunded_minor},
+                     {"license_key", key.empty() ? nlohmann::json(nullptr) : nlohmann::json(key)}});
+  }
+  return {{"id", o.public_id},
+          {"store", {{"slug", store_slug}, {"name", store_name}, {"support_email", support_email}}},
+          {"status", "paid"},
+          {"currency", o.currency},
+          {"email", o.email},
+          {"name", o.name},
+          {"lines", lines},
+          {"subtotal_minor", o.subtotal_minor},
+          {"tax_minor", o.tax_minor},
+          {"total_minor", o.total_minor},
+          {"tax", {{"country", o.tax_country}, {"region", o.tax_region},
+                   {"rate_ppm", o.tax_rate_ppm}, {"label", o.tax_label}}},
+          {"payment", {{"brand", o.payment_brand}, {"last4", o.payment_last4}}},
+          {"consent_immediate_delivery_at", o.consent_at ? nlohmann::json(format_rfc3339(*o.consent_at))
+                                                         : nlohmann::json(nullptr)},
+          {"created_at", format_rfc3339(o.created_at)}};
+}
+
 }  // namespace sd::api

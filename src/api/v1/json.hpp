@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "modules/accounts/accounts.hpp"
+#include "modules/orders/orders.hpp"
 #include "modules/stores/stores.hpp"
 
 namespace sd::api {
@@ -15,5 +16,11 @@ nlohmann::json api_token_json(const accounts::ApiToken& t);
 // {user, store|null, csrf_token|null}: the answer of sign-up, login and GET /me.
 nlohmann::json session_json(const accounts::User& u, const std::optional<stores::Store>& s,
                             const std::optional<std::string>& csrf_token);
+
+// An order as its buyer sees it (receipt): lines with terms and license keys (per line,
+// "" when none), tax and payment method (brand and last 4 only).
+nlohmann::json order_json(const orders::Order& o, const std::string& store_name,
+                          const std::string& store_slug, const std::string& support_email,
+                          const std::vector<std::string>& license_keys);
 
 }  // namespace sd::api

@@ -21,8 +21,10 @@ TEST(OpenApi, EveryRouteIsDocumented) {
   ASSERT_TRUE(doc.contains("paths"));
 
   TestClock clock;  // with --test-mode routes too
+  std::atomic<int> faults{0};
   Services svc;
   svc.test_clock = &clock;
+  svc.checkout_faults = &faults;
   http::Router router;
   register_routes(router, svc);
   ASSERT_GT(router.routes().size(), 10u);
@@ -39,8 +41,10 @@ TEST(OpenApi, EveryRouteIsDocumented) {
 TEST(OpenApi, DocumentsNoRouteThatDoesNotExist) {
   const auto& doc = openapi_document();
   TestClock clock;
+  std::atomic<int> faults{0};
   Services svc;
   svc.test_clock = &clock;
+  svc.checkout_faults = &faults;
   http::Router router;
   register_routes(router, svc);
   for (const auto& [path, item] : doc["paths"].items()) {

@@ -9,11 +9,10 @@
 #include "core/limits.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
+#include "modules/server_state/server_state.hpp"
 
 namespace sd::api {
 namespace {
-
-constexpr const char* kClockKey = "test_clock_offset_us";
 
 nlohmann::json clock_json(const TestClock& c) {
   return {{"now", format_rfc3339(c.now())}, {"offset_seconds", c.offset() / kMicrosPerSecond}};
@@ -28,16 +27,21 @@ Result<http::Response> advance_clock(Ctx& ctx) {
   auto& clock = *ctx.svc.test_clock;
   // The offset lives in the database so that a restarted server keeps the same time.
   SD_TRY_VOID(ctx.svc.db->write<void>([&](db::Tx& tx) -> Result<void> {
-    auto row = SD_TRY(tx.query_one("SELECT value FROM server_state WHERE state_key = $1", {kClockKey}));
-    const Micros current = row ? std::stoll(row->text(0)) : 0;
-    const Micros next = current + seconds * kMicrosPerSecond;
-    SD_TRY(tx.exec("INSERT INTO server_state (state_key, value) VALUES ($1, $2) "
-                   "ON CONFLICT (state_key) DO UPDATE SET value = $2",
-                   {kClockKey, std::to_string(next)}));
+    const auto next = SD_TRY(server_state::clock_offset(tx)) + seconds * kMicrosPerSecond;
+    SD_TRY_VOID(server_state::set_clock_offset(tx, next));
     clock.set_offset(next);
     return {};
   }));
   return json_ok(clock_json(clock));
+}
+
+// Test mode: make the next N checkouts fail after their charge (the compensation path).
+Result<http::Response> set_faults(Ctx& ctx) {
+  JsonFields f(ctx.body);
+  const auto n = SD_TRY(f.required_int("checkout_commit_failures", 0, 1000));
+  SD_TRY_VOID(f.finish());
+  ctx.svc.checkout_faults->store(static_cast<int>(n));
+  return json_ok({{"checkout_commit_failures", n}});
 }
 
 std::string_view content_type_for(std::string_view path) {
@@ -98,10 +102,7 @@ http::Response serve_static(const Services& svc, const http::Request& req) {
 
 void load_test_clock(Services& svc) {
   if (svc.test_clock == nullptr) return;
-  auto offset = svc.db->read<Micros>([&](db::Tx& tx) -> Result<Micros> {
-    auto row = SD_TRY(tx.query_one("SELECT value FROM server_state WHERE state_key = $1", {kClockKey}));
-    return row ? std::stoll(row->text(0)) : 0;
-  });
+  auto offset = svc.db->read<Micros>([](db::Tx& tx) { return server_state::clock_offset(tx); });
   if (offset) svc.test_clock->set_offset(*offset);
 }
 
@@ -135,6 +136,8 @@ void register_ops_routes(http::Router& router, Services& svc) {
   if (svc.test_clock != nullptr) {
     add_api_route(router, svc, {M::get, "/api/v1/test/clock", Access::anyone, get_clock});
     add_api_route(router, svc, {M::post, "/api/v1/test/clock", Access::anyone, advance_clock, true});
+    if (svc.checkout_faults != nullptr)
+      add_api_route(router, svc, {M::post, "/api/v1/test/faults", Access::anyone, set_faults, true});
   }
   router.set_fallback({M::get, "/{*path}",
                        [&svc](http::Request& req) { return serve_static(svc, req); },

@@ -10,5 +10,10 @@ void register_auth_routes(http::Router& router, Services& svc);
 void register_token_routes(http::Router& router, Services& svc);
 void register_store_routes(http::Router& router, Services& svc);
 void register_ops_routes(http::Router& router, Services& svc);
+void register_catalog_routes(http::Router& router, Services& svc);     // seller: products, files, support materials
+void register_storefront_routes(http::Router& router, Services& svc);  // public: stores and published products
+void register_checkout_routes(http::Router& router, Services& svc);    // checkout, buyer's orders
+void register_library_routes(http::Router& router, Services& svc);     // library, downloads, access
+void register_money_routes(http::Router& router, Services& svc);       // balance, payouts, licenses
 
 }  // namespace sd::api

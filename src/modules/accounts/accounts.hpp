@@ -73,6 +73,10 @@ Result<User> create_user(db::Tx& tx, const NewUser& u, const std::string& passwo
 Result<std::optional<std::pair<User, std::string>>> find_login(db::Tx& tx,
                                                                std::string_view canonical_email);
 Result<User> get_user(db::Tx& tx, int64_t user_id);
+// The account for a checkout email: the existing one, or a new one without a password
+// (the buyer sets one later). `created` tells which.
+Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::string_view name,
+                                  Micros now, bool* created);
 
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now);
 // The principal of a live session cookie (idle and absolute expiry applied), or nothing.

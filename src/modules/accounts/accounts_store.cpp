@@ -82,6 +82,23 @@ Result<User> get_user(db::Tx& tx, int64_t user_id) {
   return user_from(*row);
 }
 
+Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::string_view name,
+                                  Micros now, bool* created) {
+  const auto canonical = canonical_email(email);
+  // Insert-or-nothing, then read: two checkouts by one new buyer at once (PostgreSQL runs them
+  // concurrently) end with one account, and neither fails.
+  const auto inserted = SD_TRY(tx.exec(
+      "INSERT INTO users (public_id, email, email_canonical, name, password_hash, created_at) "
+      "VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT (email_canonical) DO NOTHING",
+      {new_public_id("usr"), email, canonical, name, now}));
+  if (created != nullptr) *created = inserted == 1;
+  auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kUserColumns +
+                                     " FROM users u WHERE u.email_canonical = $1",
+                                 {canonical}));
+  if (!row) return fail(ErrorKind::internal, "user_missing", "the buyer account vanished");
+  return user_from(*row);
+}
+
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now) {
   StartedSession s{random_token(32), random_token(32)};
   SD_TRY(tx.exec(

@@ -68,6 +68,12 @@ Result<std::optional<Store>> find_store_by_owner(db::Tx& tx, int64_t owner_user_
   return find_where(tx, "owner_user_id", owner_user_id);
 }
 
+Result<Store> get_store_by_slug(db::Tx& tx, std::string_view slug) {
+  auto s = SD_TRY(find_where(tx, "slug", slug));
+  if (!s) return fail(ErrorKind::not_found, "store_not_found", "no store with this address", "store");
+  return std::move(*s);
+}
+
 Result<Store> get_store(db::Tx& tx, int64_t store_id) {
   auto s = SD_TRY(find_where(tx, "id", store_id));
   if (!s) return fail(ErrorKind::not_found, "store_not_found", "store not found");

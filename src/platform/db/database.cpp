@@ -58,6 +58,13 @@ const std::string& Row::text(size_t col) const {
   return c ? *c : empty;
 }
 
+Result<void> Tx::lock_row(std::string_view table, int64_t id) {
+  if (dialect() == Dialect::sqlite) return {};
+  auto r = exec("SELECT 1 FROM " + std::string(table) + " WHERE id = $1 FOR UPDATE", {id});
+  if (!r) return tl::unexpected(r.error());
+  return {};
+}
+
 Result<std::optional<Row>> Tx::query_one(std::string_view sql, Params params) {
   std::optional<Row> first;
   auto status = each(sql, params, [&](const RowView& view) {

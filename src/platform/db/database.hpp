@@ -92,6 +92,9 @@ class Tx {
   virtual Result<void> exec_script(std::string_view sql) = 0;
   // First row of a query, or nothing.
   Result<std::optional<Row>> query_one(std::string_view sql, Params params = {});
+  // Locks one row until the transaction ends (PostgreSQL SELECT … FOR UPDATE; SQLite writes
+  // are already serialised by the single writer). `table` is a trusted identifier.
+  Result<void> lock_row(std::string_view table, int64_t id);
 };
 
 // A work unit: may run more than once (retried on busy/serialization conflicts), so it must

@@ -1,0 +1,342 @@
+#include "flows/checkout.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/ids.hpp"
+#include "core/limits.hpp"
+#include "core/money.hpp"
+#include "core/validation.hpp"
+#include "modules/catalog/catalog.hpp"
+#include "modules/entitlements/entitlements.hpp"
+#include "modules/ledger/ledger.hpp"
+#include "modules/licenses/licenses.hpp"
+#include "modules/outbox/outbox.hpp"
+#include "modules/sales/sales.hpp"
+#include "modules/stores/stores.hpp"
+#include "platform/observability/log.hpp"
+
+namespace sd::flows {
+namespace {
+
+// What the buyer will pay, computed before charging and verified again when writing.
+struct Quote {
+  stores::Store store;
+  std::vector<catalog::Purchasable> items;
+  std::vector<int64_t> quantities;
+  tax::Decision tax;
+  orders::Order order;  // lines and totals filled; ids empty
+  // Read once, outside the writer: what the receipt and bundle grants need.
+  std::vector<std::vector<std::string>> bundle_public_ids;  // per item
+  std::vector<catalog::SupportMaterial> materials;          // for the receipt, deduplicated
+};
+
+// Bundle contents' public ids and the support material for the receipt. Informational, so it
+// is read with the quote and not re-verified inside the write transaction.
+Result<void> add_receipt_context(db::Tx& tx, Quote& q) {
+  for (const auto& item : q.items) {
+    std::vector<std::string> ids;
+    for (const auto& b : item.bundle_items)
+      ids.push_back(SD_TRY(catalog::get_product_by_id(tx, b.product_id)).public_id);
+    q.bundle_public_ids.push_back(std::move(ids));
+    for (const auto& m : SD_TRY(catalog::get_product_by_id(tx, item.product_id)).support_materials) {
+      bool seen = false;
+      for (const auto& have : q.materials) seen = seen || have.id == m.id;
+      if (!seen) q.materials.push_back(m);
+    }
+  }
+  return {};
+}
+
+std::string item_param(size_t i, const char* field) {
+  return "items[" + std::to_string(i) + "]." + field;
+}
+
+Result<void> validate(const CheckoutInput& in) {
+  if (in.items.empty() || in.items.size() > limits::checkout_items_max) {
+    return fail(ErrorKind::invalid_input, "items_invalid",
+                "items must hold 1 to " + std::to_string(limits::checkout_items_max) + " entries",
+                "items");
+  }
+  for (size_t i = 0; i < in.items.size(); ++i) {
+    if (in.items[i].quantity < 1 || in.items[i].quantity > limits::checkout_quantity_max) {
+      return fail(ErrorKind::invalid_input, "out_of_range",
+                  "quantity must be between 1 and " + std::to_string(limits::checkout_quantity_max),
+                  item_param(i, "quantity"));
+    }
+  }
+  if (!is_valid_email(in.email)) {
+    return fail(ErrorKind::invalid_input, "invalid_email", "email is not a valid email address",
+                "email");
+  }
+  if (in.name.empty()) return fail(ErrorKind::invalid_input, "required", "name is required", "name");
+  return {};
+}
+
+// Lines priced, taxed half-up per line, and the platform fee shared across lines.
+Result<void> price(Quote& q) {
+  const auto& s = q.store;
+  std::vector<int64_t> subtotals;
+  for (size_t i = 0; i < q.items.size(); ++i) {
+    const auto& it = q.items[i];
+    orders::Line l;
+    l.product_id = it.product_id;
+    l.product_public_id = it.product_public_id;
+    l.tier_id = it.tier.id;
+    l.tier_public_id = it.tier.public_id;
+    l.product_title = it.title;
+    l.tier_name = it.tier.name;
+    l.terms = it.tier.terms;
+    l.quantity = q.quantities[i];
+    l.unit_price_minor = it.tier.price_minor;
+    if (__builtin_mul_overflow(l.unit_price_minor, l.quantity, &l.subtotal_minor)) {
+      return fail(ErrorKind::invalid_input, "amount_overflow", "the order total is too large",
+                  item_param(i, "quantity"));
+    }
+    l.tax_minor = tax::tax_for(l.subtotal_minor, q.tax.rate_ppm);
+    l.total_minor = l.subtotal_minor + l.tax_minor;
+    subtotals.push_back(l.subtotal_minor);
+    q.order.lines.push_back(std::move(l));
+  }
+  int64_t subtotal = 0;
+  for (auto v : subtotals) subtotal += v;
+  const auto fees = ledger::allocate(
+      ledger::platform_fee(subtotal, s.fee_percent_bp, s.fee_fixed_minor), subtotals);
+  for (size_t i = 0; i < fees.size(); ++i) q.order.lines[i].fee_minor = fees[i];
+  return orders::total_up(q.order);
+}
+
+Result<Quote> quote(db::Tx& tx, const CheckoutDeps& deps, const CheckoutInput& in,
+                    const payments::PaymentMethod& pm, Micros now) {
+  Quote q;
+  q.store = SD_TRY(stores::get_store_by_slug(tx, in.store_slug));
+  for (size_t i = 0; i < in.items.size(); ++i) {
+    auto p = catalog::find_purchasable(tx, q.store.id, in.items[i].product_id, in.items[i].tier_id);
+    if (!p) {
+      auto e = p.error();
+      e.param = item_param(i, e.code == "tier_not_found" ? "tier_id" : "product_id");
+      return fail(std::move(e));
+    }
+    q.items.push_back(std::move(*p));
+    q.quantities.push_back(in.items[i].quantity);
+  }
+  tax::Evidence ev{in.country, in.region, in.postal_code, pm.card_country, in.ip_country};
+  q.tax = SD_TRY(tax::decide(deps.taxes, ev, now));
+  if (q.tax.requires_consent && !in.consent_immediate_delivery) {
+    return fail(ErrorKind::invalid_input, "consent_required",
+                "buyers in the EU must agree to immediate delivery and the loss of the "
+                "withdrawal right",
+                "consent_immediate_delivery");
+  }
+  q.order.store_id = q.store.id;
+  q.order.currency = q.store.currency;
+  q.order.email = in.email;
+  q.order.name = in.name;
+  SD_TRY_VOID(price(q));
+  return q;
+}
+
+// The same quote again inside the write transaction: a tier repriced or a product unpublished
+// between quote and charge must not produce an order at the old terms.
+Result<void> reverify(db::Tx& tx, const CheckoutDeps& deps, const CheckoutInput& in,
+                      const payments::PaymentMethod& pm, const Quote& charged, Micros now) {
+  auto again = SD_TRY(quote(tx, deps, in, pm, now));
+  if (again.order.total_minor != charged.order.total_minor ||
+      again.order.fee_minor != charged.order.fee_minor) {
+    return fail(ErrorKind::conflict, "catalog_changed",
+                "prices changed while you were paying; you were not charged, please try again");
+  }
+  return {};
+}
+
+std::string evidence_json(const CheckoutInput& in, const payments::PaymentMethod& pm,
+                          const tax::Decision& d) {
+  return nlohmann::json{{"declared_country", in.country}, {"declared_region", in.region},
+                        {"postal_code", in.postal_code},  {"card_country", pm.card_country},
+                        {"ip_country", in.ip_country},    {"rule", d.evidence_rule}}
+      .dump();
+}
+
+outbox::OutgoingEmail receipt(const CheckoutDeps& deps, const CheckoutResult& r,
+                              const std::vector<catalog::SupportMaterial>& support) {
+  const auto cur = currency_from_code(r.order.currency).value_or(Currency{});
+  auto money = [&](int64_t v) { return format_decimal(Money{v, cur}) + " " + r.order.currency; };
+  std::string body = "Hi " + r.order.name + ",\n\nThank you for your purchase from " +
+                     r.store_name + ".\n\nOrder " + r.order.public_id + "\n\n";
+  for (size_t i = 0; i < r.order.lines.size(); ++i) {
+    const auto& l = r.order.lines[i];
+    body += "- " + l.product_title + " (" + l.tier_name + ") x" + std::to_string(l.quantity) +
+            ": " + money(l.subtotal_minor) + "\n  License terms: " + l.terms + "\n";
+    if (!r.license_keys[i].empty()) body += "  License key: " + r.license_keys[i] + "\n";
+  }
+  body += "\nSubtotal: " + money(r.order.subtotal_minor) + "\n";
+  if (r.order.tax_minor > 0) {
+    body += r.order.tax_label + " (" + r.order.tax_country +
+            (r.order.tax_region.empty() ? "" : "-" + r.order.tax_region) +
+            "): " + money(r.order.tax_minor) + "\n";
+  }
+  body += "Total paid: " + money(r.order.total_minor) + " (" + r.order.payment_brand + " ending " +
+          r.order.payment_last4 + ")\n\n";
+  body += "Your downloads are in your library: " + deps.public_url + "/library\n";
+  std::string materials;
+  for (const auto& m : support) materials += "- " + m.title + (m.url.empty() ? "" : ": " + m.url) + "\n";
+  if (!materials.empty()) body += "\nHelp with your purchase:\n" + materials;
+  body += "\nQuestions? Write to " + r.support_email + " and mention order " + r.order.public_id +
+          ".\n";
+  return outbox::OutgoingEmail{"receipt", r.store_name, r.order.name, r.order.email,
+                               r.support_email, "Your receipt from " + r.store_name + " (" +
+                                                    r.order.public_id + ")",
+                               body, {{"X-Shopdesk-Order", r.order.public_id}}};
+}
+
+// Entitlements for a line: the product itself, and each product a bundle contains.
+Result<std::string> grant_line(db::Tx& tx, const catalog::Purchasable& item,
+                               const std::vector<std::string>& bundle_public_ids,
+                               const orders::Order& o, const orders::Line& l, Micros now) {
+  std::string first_key;
+  auto grant_one = [&](int64_t product_id, const std::string& public_id,
+                       bool keys) -> Result<void> {
+    SD_TRY(entitlements::grant(tx, o.store_id, o.buyer_user_id, o.id, l.id, product_id, now));
+    if (keys) {
+      auto key = SD_TRY(licenses::issue(tx, o.store_id, product_id, public_id, l.id, now));
+      if (first_key.empty()) first_key = key;
+    }
+    return {};
+  };
+  SD_TRY_VOID(grant_one(item.product_id, item.product_public_id, item.license_keys));
+  for (size_t i = 0; i < item.bundle_items.size(); ++i) {
+    const auto& b = item.bundle_items[i];
+    SD_TRY_VOID(grant_one(b.product_id, bundle_public_ids.at(i), b.license_keys));
+  }
+  return first_key;
+}
+
+// The answer for a charge that already paid an order: the same request came again (a retry
+// under another session, or a lost answer), so it gets that order, never a second one.
+Result<CheckoutResult> existing_result(db::Tx& tx, const Quote& q, orders::Order o) {
+  CheckoutResult r{std::move(o), q.store.name, q.store.slug, q.store.support_email, {}, std::nullopt};
+  for (const auto& l : r.order.lines)
+    r.license_keys.push_back(SD_TRY(licenses::key_for_line(tx, l.id)).value_or(""));
+  return r;
+}
+
+Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const CheckoutInput& in,
+                                   const payments::PaymentMethod& pm, const payments::Charge& ch,
+                                   const Quote& q, Micros now) {
+  if (auto paid = SD_TRY(orders::find_by_charge(tx, ch.charge_id))) {
+    return existing_result(tx, q, std::move(*paid));
+  }
+  SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
+  bool created = false;
+  const auto user = in.buyer_user_id
+                        ? SD_TRY(accounts::get_user(tx, *in.buyer_user_id))
+                        : SD_TRY(accounts::find_or_create_buyer(tx, in.email, in.name, now, &created));
+  SD_TRY_VOID(ensure_may_buy(tx, q.store.id, user.id, canonical_email(in.email), pm.fingerprint));
+  const auto customer = SD_TRY(orders::upsert_customer(tx, q.store.id, user.id, in.name, in.email));
+
+  orders::Order o = q.order;
+  o.customer_id = customer.id;
+  o.buyer_user_id = user.id;
+  o.tax_country = q.tax.country;
+  o.tax_region = q.tax.region;
+  o.tax_rate_ppm = q.tax.rate_ppm;
+  o.tax_label = q.tax.label;
+  o.evidence = evidence_json(in, pm, q.tax);
+  o.payment_brand = ch.brand;
+  o.payment_last4 = ch.last4;
+  o.payment_fingerprint = ch.fingerprint;
+  o.provider_charge_id = ch.charge_id;
+  if (q.tax.requires_consent) o.consent_at = now;
+  o.created_at = now;
+  o.available_at = now + q.store.hold_period_days * kMicrosPerDay;
+  o = SD_TRY(orders::insert_order(tx, std::move(o)));
+
+  SD_TRY(ledger::post(tx, ledger::sale_entry(o.store_id, o.id, o.currency, o.subtotal_minor,
+                                             o.tax_minor, o.fee_minor, now, o.available_at,
+                                             "order " + o.public_id)));
+  CheckoutResult r{o, q.store.name, q.store.slug, q.store.support_email, {}, std::nullopt};
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const auto& l = o.lines[i];
+    r.license_keys.push_back(SD_TRY(grant_line(tx, q.items[i], q.bundle_public_ids[i], o, l, now)));
+    SD_TRY_VOID(sales::record(
+        tx, sales::SaleRow{l.id, o.store_id, o.id, o.public_id, l.public_id, now, l.product_id,
+                           l.product_public_id, l.product_title, l.tier_name, l.quantity,
+                           customer.id, customer.public_id, customer.name, customer.email,
+                           "complete", l.unit_price_minor, l.subtotal_minor, l.tax_minor,
+                           o.tax_rate_ppm, l.total_minor, 0, o.currency, o.tax_country,
+                           o.tax_region, o.payment_brand, o.payment_last4, r.license_keys[i]}));
+  }
+  SD_TRY_VOID(outbox::enqueue(tx, o.store_id, receipt(deps, r, q.materials), now));
+  if (created) r.session = SD_TRY(accounts::start_session(tx, user.id, now));
+  if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
+    deps.fail_next_commits->fetch_sub(1);
+    return fail(ErrorKind::unavailable, "injected_fault", "test-mode fault after the charge");
+  }
+  return r;
+}
+
+// The payment: a provider charge, or none for a free order (nothing to take, nothing to
+// refund; the order records a `free_` reference instead of a charge id).
+Result<payments::Charge> charge_for(CheckoutDeps& deps, const CheckoutInput& in,
+                                    const payments::PaymentMethod& pm, const Quote& q) {
+  if (q.order.total_minor == 0) {
+    return payments::Charge{"free_" + random_base32(20), pm.brand.empty() ? "none" : pm.brand,
+                            pm.last4, pm.fingerprint, pm.card_country};
+  }
+  if (in.payment_token.empty()) {
+    return fail(ErrorKind::invalid_input, "required", "payment_token is required",
+                "payment_token");
+  }
+  return deps.provider.charge(payments::ChargeRequest{in.payment_token, q.order.total_minor,
+                                                      q.order.currency,
+                                                      "chk:" + in.idempotency_key, q.store.name});
+}
+
+}  // namespace
+
+Result<void> ensure_may_buy(db::Tx&, int64_t, int64_t, std::string_view, std::string_view) {
+  // Blocking (R-BLK-1) has no records yet: the block list arrives with the refunds-and-blocking
+  // work, which fills this one seam. Until then every buyer may buy.
+  return {};
+}
+
+Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
+  SD_TRY_VOID(validate(in));
+  // Card details first (no charge): the card's country is tax evidence, and the fingerprint
+  // lets a blocked buyer be refused before any money moves. A free order may come without one.
+  payments::PaymentMethod pm;
+  if (!in.payment_token.empty()) pm = SD_TRY(deps.provider.describe(in.payment_token));
+  const auto now = deps.clock.now();
+  const auto q = SD_TRY(deps.db.read<Quote>([&](db::Tx& tx) -> Result<Quote> {
+    auto quoted = SD_TRY(quote(tx, deps, in, pm, now));
+    SD_TRY_VOID(add_receipt_context(tx, quoted));
+    const auto existing = SD_TRY(accounts::find_login(tx, canonical_email(in.email)));
+    SD_TRY_VOID(ensure_may_buy(tx, quoted.store.id, existing ? existing->first.id : 0,
+                               canonical_email(in.email), pm.fingerprint));
+    return quoted;
+  }));
+
+  const auto charge = SD_TRY(charge_for(deps, in, pm, q));
+  auto written = deps.db.write<CheckoutResult>(
+      [&](db::Tx& tx) { return write_order(tx, deps, in, pm, charge, q, deps.clock.now()); });
+  if (!written) {
+    // The money moved but the order did not: give it back before answering — unless an order
+    // does reference this charge (then refunding would take a standing order's money).
+    auto owner = deps.db.read<bool>([&](db::Tx& tx) -> Result<bool> {
+      return SD_TRY(orders::find_by_charge(tx, charge.charge_id)).has_value();
+    });
+    // Unknown counts as "do not refund"; a free order has nothing to refund.
+    const bool paid_an_order = !owner || *owner || q.order.total_minor == 0;
+    auto refunded = paid_an_order ? Result<payments::Refund>(tl::unexpected(Error{}))
+                                  : deps.provider.refund(payments::RefundRequest{
+                                        charge.charge_id, q.order.total_minor,
+                                        "void:" + charge.charge_id});
+    log::warn("checkout rolled back after charge",
+              {{"charge_id", charge.charge_id},
+               {"error", written.error().code},
+               {"refunded", refunded ? 1 : 0},
+               {"charge_has_order", paid_an_order ? 1 : 0}});
+  }
+  return written;
+}
+
+}  // namespace sd::flows

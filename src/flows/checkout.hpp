@@ -1,0 +1,69 @@
+// Checkout (R-CHK-1..6, R-TAX, R-LED-1..2): quote, charge, then write the order, its ledger
+// entry, entitlements, license keys, sales rows and receipt email in one transaction. A charge
+// whose transaction then fails is refunded at the provider before the error is returned.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "modules/accounts/accounts.hpp"
+#include "modules/orders/orders.hpp"
+#include "modules/tax/tax.hpp"
+#include "platform/db/database.hpp"
+#include "platform/payments/payments.hpp"
+
+namespace sd::flows {
+
+struct CheckoutItem {
+  std::string product_id;  // public ids
+  std::string tier_id;
+  int64_t quantity = 1;
+};
+
+struct CheckoutInput {
+  std::string store_slug;
+  std::vector<CheckoutItem> items;
+  std::string email;
+  std::string name;
+  std::string country;
+  std::string region;
+  std::string postal_code;
+  std::string payment_token;
+  bool consent_immediate_delivery = false;
+  std::string ip_country;                 // when known (no GeoIP is bundled)
+  std::optional<int64_t> buyer_user_id;   // a signed-in buyer buys as themselves
+  std::string idempotency_key;            // the client's, passed to the provider
+};
+
+struct CheckoutDeps {
+  db::Database& db;
+  const Clock& clock;
+  payments::Provider& provider;
+  const tax::RateTable& taxes;
+  std::string public_url;  // for links in the receipt, e.g. http://127.0.0.1:8080
+  // Test-mode fault injection: while > 0, the order transaction fails after the charge.
+  std::atomic<int>* fail_next_commits = nullptr;
+};
+
+struct CheckoutResult {
+  orders::Order order;
+  std::string store_name;
+  std::string store_slug;
+  std::string support_email;
+  std::vector<std::string> license_keys;  // per line, "" when none
+  // A session for a buyer whose account this checkout created (the library opens at once).
+  std::optional<accounts::StartedSession> session;
+};
+
+Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& input);
+
+// The seam where blocking (R-BLK-1) refuses a buyer: by account, email and payment
+// fingerprint. Refusals are `customer_blocked` with a neutral message.
+Result<void> ensure_may_buy(db::Tx& tx, int64_t store_id, int64_t user_id,
+                            std::string_view canonical_email, std::string_view fingerprint);
+
+}  // namespace sd::flows

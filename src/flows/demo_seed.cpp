@@ -1,0 +1,198 @@
+#include "flows/demo_seed.hpp"
+
+#include <random>
+
+#include "flows/checkout.hpp"
+#include "flows/session_flows.hpp"
+#include "modules/catalog/catalog.hpp"
+#include "modules/stores/stores.hpp"
+#include "platform/files/files.hpp"
+#include "platform/payments/payments.hpp"
+
+namespace sd::flows {
+namespace {
+
+// A clock the seeder sets to each order's moment in the past year.
+class SettableClock final : public Clock {
+ public:
+  Micros now() const override { return now_; }
+  void set(Micros t) { now_ = t; }
+
+ private:
+  Micros now_ = 0;
+};
+
+struct Place {
+  const char* country;
+  const char* region;
+};
+constexpr Place kPlaces[] = {{"US", "WA"}, {"US", "OR"}, {"US", "NY"}, {"US", "TX"}, {"US", "CA"},
+                             {"DE", ""},   {"FR", ""},   {"ES", ""},   {"GB", ""},   {"CA", "ON"},
+                             {"CA", "QC"}, {"AU", ""},   {"JP", ""},   {"NO", ""},   {"CH", ""},
+                             {"MX", ""},   {"BR", ""},   {"IN", ""}};
+constexpr const char* kFirst[] = {"José", "Zoë", "Ana", "Björn", "Chloé", "Łukasz", "Sofía",
+                                  "Noah", "Amélie", "Mateo", "Yuki", "Oluwaseun", "Siobhán",
+                                  "François", "Ingrid", "Raúl", "Mia", "Kai", "Leilani", "Omar"};
+constexpr const char* kLast[] = {"Núñez", "Åberg", "García", "O'Brien", "Müller", "Dubois",
+                                 "Kowalski", "Smith", "Rossi", "Tanaka", "Okafor", "Fernández",
+                                 "Lefèvre", "Johansson", "Silva", "Nguyen", "Patel", "Cohen"};
+constexpr const char* kDomains[] = {"Example.com", "mail.example.org", "gmail.com",
+                                    "Studio.example.net", "outlook.com"};
+
+std::string ascii_lower(std::string s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c + 32);
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += static_cast<char>(c);
+  }
+  return out.empty() ? "buyer" : out;
+}
+
+struct Catalog {
+  std::vector<catalog::Product> products;
+};
+
+catalog::TierInput tier(const char* name, int64_t price, const char* terms) {
+  return catalog::TierInput{std::nullopt, name, price, terms};
+}
+
+Result<catalog::Product> make_product(db::Tx& tx, int64_t store_id, catalog::NewProduct p,
+                                      const files::FileStore& fs, const std::string& filename,
+                                      const std::string& content, Micros now) {
+  auto product = SD_TRY(catalog::create_product(tx, store_id, p, now));
+  auto blob = SD_TRY(fs.put(content));
+  SD_TRY(catalog::add_file(tx, store_id, product.public_id,
+                           {filename, "application/octet-stream", blob.size_bytes, blob.sha256,
+                            blob.storage_key},
+                           now));
+  return catalog::publish_product(tx, store_id, product.public_id, now);
+}
+
+Result<Catalog> make_catalog(db::Tx& tx, int64_t store_id, const files::FileStore& fs, Micros now) {
+  const char* personal = "Use in personal, non-commercial projects. No resale or redistribution.";
+  const char* commercial =
+      "Use in commercial projects for you or one client, up to 10,000 units sold. No resale of "
+      "the files themselves.";
+  const char* extended =
+      "Everything in Commercial, unlimited units, and use in products for sale (templates, "
+      "merchandise).";
+  auto guide = SD_TRY(catalog::create_support_material(
+      tx, store_id,
+      {0, {}, "guide", "Installing fonts on Mac and Windows",
+       "Unzip the download, then double-click each .otf file and choose Install.",
+       "https://example.com/guides/install-fonts", 0, 0},
+      now));
+  auto faq = SD_TRY(catalog::create_support_material(
+      tx, store_id,
+      {0, {}, "faq", "Which license do I need?",
+       "Personal for your own projects; Commercial for client work; Extended for products you "
+       "sell.",
+       "", 0, 0},
+      now));
+  Catalog c;
+  auto add = [&](const char* title, const char* desc, std::vector<catalog::TierInput> tiers,
+                 bool keys, const char* file) -> Result<void> {
+    catalog::NewProduct p{title, desc, keys, std::move(tiers), {}, {},
+                          {guide.public_id, faq.public_id}};
+    c.products.push_back(SD_TRY(make_product(tx, store_id, p, fs, file,
+                                             std::string("Demo deliverable: ") + title + "\n", now)));
+    return {};
+  };
+  SD_TRY_VOID(add("Aurora Sans font family", "A friendly geometric sans in 8 weights.",
+                  {tier("Personal", 2900, personal), tier("Commercial", 7900, commercial),
+                   tier("Extended commercial", 19900, extended)},
+                  false, "aurora-sans.zip"));
+  SD_TRY_VOID(add("Brush Strokes texture pack", "120 high-resolution brush textures.",
+                  {tier("Personal", 1500, personal), tier("Commercial", 4500, commercial),
+                   tier("Extended commercial", 9900, extended)},
+                  false, "brush-strokes.zip"));
+  SD_TRY_VOID(add("Notion budget template", "Plan a year of spending in one page.",
+                  {tier("Personal", 1200, personal)}, false, "budget-template.zip"));
+  SD_TRY_VOID(add("Invoice generator (macOS app)", "Make invoices in seconds. License key included.",
+                  {tier("Single Mac", 3900, "One installation per key."),
+                   tier("Team of 5", 14900, "Up to five installations per key.")},
+                  true, "invoice-generator.dmg"));
+  SD_TRY_VOID(add("Watercolor course", "Six video lessons from first wash to finished piece.",
+                  {tier("Course", 4900, "Personal learning; do not share your access.")}, false,
+                  "watercolor-course-workbook.pdf"));
+  // Bundles: contents granted on purchase (R-CAT-4).
+  catalog::NewProduct bundle{"Designer starter bundle",
+                             "Aurora Sans and Brush Strokes together, commercial license.",
+                             false,
+                             {tier("Commercial", 9900, commercial)},
+                             {},
+                             {c.products[0].public_id, c.products[1].public_id},
+                             {guide.public_id}};
+  c.products.push_back(SD_TRY(make_product(tx, store_id, bundle, fs, "bundle-readme.txt",
+                                           "Thanks for buying the bundle!\n", now)));
+  catalog::NewProduct bundle2{"Productivity bundle", "The budget template and the invoice app.",
+                              false,
+                              {tier("Personal", 4500, personal)},
+                              {},
+                              {c.products[2].public_id, c.products[3].public_id},
+                              {faq.public_id}};
+  c.products.push_back(SD_TRY(make_product(tx, store_id, bundle2, fs, "bundle-readme.txt",
+                                           "Thanks for buying the bundle!\n", now)));
+  return c;
+}
+
+}  // namespace
+
+Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
+                                 const tax::RateTable& taxes, const DemoSeedOptions& o) {
+  DemoSeedResult result;
+  auto seller = create_seller(db, clock, {o.email, "Demo Seller", o.password}, "Demo Store");
+  if (!seller) {
+    if (seller.error().code != "email_taken") return tl::unexpected(seller.error());
+    return result;  // the demo store exists: leave it as it is
+  }
+  result.created = true;
+  const auto store_id = seller->second.id;
+  result.store_slug = seller->second.slug;
+  const auto fs = files::store_in(o.data_dir);
+  const Micros now = clock.now();
+  auto cat = SD_TRY(db.write<Catalog>([&](db::Tx& tx) {
+    return make_catalog(tx, store_id, fs, now - 366 * kMicrosPerDay);
+  }));
+  result.products = static_cast<int64_t>(cat.products.size());
+
+  std::mt19937_64 rng(o.seed);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  SettableClock at;
+  auto provider = payments::make_test_provider("demo-fingerprints", at);
+  // Orders spread over the past year, oldest first, so balances and holds look real.
+  std::vector<Micros> times;
+  for (int64_t i = 0; i < o.orders; ++i)
+    times.push_back(now - static_cast<Micros>(rng() % static_cast<uint64_t>(365 * kMicrosPerDay)));
+  std::sort(times.begin(), times.end());
+  const int64_t buyers = std::max<int64_t>(1, o.orders / 5);
+  for (int64_t i = 0; i < o.orders; ++i) {
+    const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyers));
+    const std::string first = kFirst[b % std::size(kFirst)];
+    const std::string last = kLast[(b / std::size(kFirst)) % std::size(kLast)];
+    const std::string email = (b % 3 == 0 ? first : ascii_lower(first)) + "." + ascii_lower(last) +
+                              std::to_string(b) + "@" + kDomains[b % std::size(kDomains)];
+    const auto& place = kPlaces[b % std::size(kPlaces)];
+    const auto& product = cat.products[pick(cat.products.size())];
+    const auto& t = product.tiers[pick(product.tiers.size())];
+    at.set(times[static_cast<size_t>(i)]);
+    CheckoutDeps deps{db, at, *provider, taxes, "", nullptr};
+    CheckoutInput in;
+    in.store_slug = result.store_slug;
+    in.items = {{product.public_id, t.public_id, rng() % 10 == 0 ? 2 : 1}};
+    in.email = email;
+    in.name = first + " " + last;
+    in.country = place.country;
+    in.region = place.region;
+    in.payment_token = "test_card_4242424242424242";
+    in.consent_immediate_delivery = true;
+    in.idempotency_key = "demo-" + std::to_string(i);
+    auto r = checkout(deps, in);
+    if (!r) return tl::unexpected(r.error());
+    ++result.orders;
+    if (o.progress) o.progress(i + 1, o.orders);
+  }
+  return result;
+}
+
+}  // namespace sd::flows

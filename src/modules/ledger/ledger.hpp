@@ -1,0 +1,94 @@
+// The ledger (R-LED-1..3): balanced, append-only double-entry postings. Balances are derived
+// from postings, never stored: "available" is creator funds whose hold has passed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "platform/db/database.hpp"
+
+namespace sd::ledger {
+
+// Accounts per store. Sign convention: debit positive, credit negative.
+// buyer_payments: cash received from buyers (debit-normal)
+// creator: what the store owner is owed (credit-normal; pending until available_at)
+// platform_fees, tax_payable: owed to the platform / the tax authority (credit-normal)
+// refunds: cash returned to buyers (credit-normal on the cash side)
+// payouts: cash paid out to the creator (credit-normal)
+enum class Account { buyer_payments, creator, platform_fees, tax_payable, refunds, payouts };
+const char* account_name(Account a);
+
+struct Posting {
+  Account account = Account::buyer_payments;
+  int64_t amount_minor = 0;  // debit > 0, credit < 0, never 0
+  Micros available_at = 0;   // creator funds: end of the hold; others: the entry's time
+};
+
+struct Entry {
+  int64_t store_id = 0;
+  std::string kind;  // sale, payout, …
+  std::optional<int64_t> order_id;
+  std::string memo;
+  std::string currency;
+  Micros created_at = 0;
+  std::vector<Posting> postings;
+};
+
+// --- rules (pure) ---
+// The entry a sale makes: buyer pays `total`; tax and the platform fee are owed onwards; the
+// rest is the creator's, pending until `available_at`.
+Entry sale_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                 int64_t subtotal_minor, int64_t tax_minor, int64_t fee_minor, Micros now,
+                 Micros available_at, std::string memo);
+// Platform fee on a sale: percent (basis points) of the subtotal, half-up, plus the fixed fee,
+// capped at the subtotal (a free or tiny sale never owes more than it brought in).
+int64_t platform_fee(int64_t subtotal_minor, int64_t fee_percent_bp, int64_t fee_fixed_minor);
+// Splits `total` across weights (line subtotals) exactly: largest remainder, ties to the
+// earlier line. Used to give each line its share of the order's fee.
+std::vector<int64_t> allocate(int64_t total, const std::vector<int64_t>& weights);
+// internal `entry_unbalanced` if postings do not sum to zero or any is 0.
+Result<void> check_balanced(const Entry& e);
+
+// --- store (SQL) ---
+// Appends a balanced entry and its postings; returns the entry id.
+Result<int64_t> post(db::Tx& tx, const Entry& entry);
+
+struct Balance {
+  int64_t pending_minor = 0;
+  int64_t available_minor = 0;
+  int64_t paid_out_minor = 0;
+  std::optional<Micros> next_available_at;  // when the next pending funds become available
+};
+Result<Balance> balance(db::Tx& tx, int64_t store_id, Micros now);
+
+// Moves `amount` of available funds out. conflict `available_balance_insufficient` when it
+// exceeds what is available (message says how much is). Locks the store row first, so
+// concurrent payouts never spend the same funds twice.
+Result<int64_t> payout(db::Tx& tx, int64_t store_id, const std::string& currency,
+                       int64_t amount_minor, Micros now);
+
+struct PostingRow {
+  int64_t id = 0;
+  int64_t entry_id = 0;
+  std::string kind;
+  std::string memo;
+  std::optional<std::string> order_public_id;
+  std::string account;
+  std::string currency;
+  int64_t amount_minor = 0;
+  Micros available_at = 0;
+  Micros created_at = 0;
+};
+// The postings of the store's creator account (the seller's money: sales in, payouts out),
+// newest first, before `before_id`.
+Result<std::vector<PostingRow>> creator_postings(db::Tx& tx, int64_t store_id,
+                                                 std::optional<int64_t> before_id, int limit);
+
+// Auditor (tests and `shopdesk audit`): every entry of the store balances per currency.
+Result<void> audit_store(db::Tx& tx, int64_t store_id);
+
+}  // namespace sd::ledger

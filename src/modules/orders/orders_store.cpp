@@ -1,0 +1,139 @@
+// SQL of the orders module, and nothing else.
+#include "core/ids.hpp"
+#include "modules/orders/orders.hpp"
+
+namespace sd::orders {
+namespace {
+
+constexpr const char* kOrderColumns =
+    "o.id, o.public_id, o.store_id, o.customer_id, o.buyer_user_id, o.email, o.name, "
+    "o.currency, o.subtotal_minor, o.tax_minor, o.total_minor, o.fee_minor, o.net_minor, "
+    "o.tax_country, o.tax_region, o.tax_rate_ppm, o.tax_label, o.evidence, o.payment_brand, "
+    "o.payment_last4, o.payment_fingerprint, o.provider_charge_id, o.consent_at, o.created_at, "
+    "o.available_at";
+
+Order order_from(const db::Row& r) {
+  Order o;
+  o.id = r.i64(0);
+  o.public_id = r.text(1);
+  o.store_id = r.i64(2);
+  o.customer_id = r.i64(3);
+  o.buyer_user_id = r.i64(4);
+  o.email = r.text(5);
+  o.name = r.text(6);
+  o.currency = r.text(7);
+  o.subtotal_minor = r.i64(8);
+  o.tax_minor = r.i64(9);
+  o.total_minor = r.i64(10);
+  o.fee_minor = r.i64(11);
+  o.net_minor = r.i64(12);
+  o.tax_country = r.text(13);
+  o.tax_region = r.text(14);
+  o.tax_rate_ppm = r.i64(15);
+  o.tax_label = r.text(16);
+  o.evidence = r.text(17);
+  o.payment_brand = r.text(18);
+  o.payment_last4 = r.text(19);
+  o.payment_fingerprint = r.text(20);
+  o.provider_charge_id = r.text(21);
+  o.consent_at = r.opt_i64(22);
+  o.created_at = r.i64(23);
+  o.available_at = r.i64(24);
+  return o;
+}
+
+Result<void> load_lines(db::Tx& tx, Order& o) {
+  auto rows = SD_TRY(tx.query(
+      "SELECT l.id, l.public_id, l.product_id, p.public_id, l.tier_id, t.public_id, "
+      "l.product_title, l.tier_name, l.terms, l.quantity, l.unit_price_minor, l.subtotal_minor, "
+      "l.tax_minor, l.total_minor, l.fee_minor, l.refunded_minor "
+      "FROM order_lines l JOIN products p ON p.id = l.product_id "
+      "JOIN product_tiers t ON t.id = l.tier_id WHERE l.order_id = $1 ORDER BY l.id",
+      {o.id}));
+  o.lines.clear();
+  for (const auto& r : rows) {
+    o.lines.push_back(Line{r.i64(0), r.text(1), r.i64(2), r.text(3), r.i64(4), r.text(5),
+                           r.text(6), r.text(7), r.text(8), r.i64(9), r.i64(10), r.i64(11),
+                           r.i64(12), r.i64(13), r.i64(14), r.i64(15)});
+  }
+  return {};
+}
+
+Result<Order> find_one(db::Tx& tx, const char* owner_column, int64_t owner,
+                       std::string_view public_id) {
+  auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o." +
+                                     owner_column + " = $1 AND o.public_id = $2",
+                                 {owner, public_id}));
+  if (!row) return fail(ErrorKind::not_found, "order_not_found", "order not found", "order_id");
+  auto o = order_from(*row);
+  SD_TRY_VOID(load_lines(tx, o));
+  return o;
+}
+
+}  // namespace
+
+Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
+                                 const std::string& name, const std::string& email) {
+  SD_TRY(tx.exec(
+      "INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (store_id, user_id) DO NOTHING",
+      {new_public_id("cus"), store_id, user_id, name, email}));
+  auto row = SD_TRY(tx.query_one(
+      "SELECT id, public_id, name, email FROM customers WHERE store_id = $1 AND user_id = $2",
+      {store_id, user_id}));
+  return Customer{row->i64(0), row->text(1), store_id, user_id, row->text(2), row->text(3)};
+}
+
+Result<Order> insert_order(db::Tx& tx, Order o) {
+  for (int attempt = 0;; ++attempt) {
+    o.public_id = new_order_public_id();
+    auto taken = SD_TRY(tx.query_one("SELECT 1 FROM orders WHERE public_id = $1", {o.public_id}));
+    if (!taken) break;
+    if (attempt > 20) return fail(ErrorKind::internal, "order_id_exhausted", "no free order id");
+  }
+  auto row = SD_TRY(tx.query_one(
+      "INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, currency, "
+      "subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, tax_region, "
+      "tax_rate_ppm, tax_label, evidence, payment_brand, payment_last4, payment_fingerprint, "
+      "provider_charge_id, consent_at, created_at, available_at) VALUES ($1, $2, $3, $4, $5, $6, "
+      "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) "
+      "RETURNING id",
+      {o.public_id, o.store_id, o.customer_id, o.buyer_user_id, o.email, o.name, o.currency,
+       o.subtotal_minor, o.tax_minor, o.total_minor, o.fee_minor, o.net_minor, o.tax_country,
+       o.tax_region, o.tax_rate_ppm, o.tax_label, o.evidence, o.payment_brand, o.payment_last4,
+       o.payment_fingerprint, o.provider_charge_id, o.consent_at, o.created_at, o.available_at}));
+  o.id = row->i64(0);
+  for (auto& l : o.lines) {
+    l.public_id = new_public_id("li");
+    auto lr = SD_TRY(tx.query_one(
+        "INSERT INTO order_lines (public_id, order_id, store_id, product_id, tier_id, "
+        "product_title, tier_name, terms, quantity, unit_price_minor, subtotal_minor, tax_minor, "
+        "total_minor, fee_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+        "$14) RETURNING id",
+        {l.public_id, o.id, o.store_id, l.product_id, l.tier_id, l.product_title, l.tier_name,
+         l.terms, l.quantity, l.unit_price_minor, l.subtotal_minor, l.tax_minor, l.total_minor,
+         l.fee_minor}));
+    l.id = lr->i64(0);
+  }
+  return o;
+}
+
+Result<std::optional<Order>> find_by_charge(db::Tx& tx, std::string_view provider_charge_id) {
+  auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kOrderColumns +
+                                     " FROM orders o WHERE o.provider_charge_id = $1",
+                                 {provider_charge_id}));
+  if (!row) return std::optional<Order>{};
+  auto o = order_from(*row);
+  SD_TRY_VOID(load_lines(tx, o));
+  return std::optional<Order>{std::move(o)};
+}
+
+Result<Order> get_order(db::Tx& tx, int64_t store_id, std::string_view public_id) {
+  return find_one(tx, "store_id", store_id, public_id);
+}
+
+Result<Order> get_buyer_order(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id) {
+  return find_one(tx, "buyer_user_id", buyer_user_id, public_id);
+}
+
+}  // namespace sd::orders

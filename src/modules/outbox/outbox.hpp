@@ -1,0 +1,55 @@
+// The email outbox: emails are rows written in the same transaction as what caused them, and
+// a delivery job sends them, retrying with backoff. Nothing is sent for a rolled-back change,
+// and nothing committed is lost.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "platform/db/database.hpp"
+
+namespace sd::outbox {
+
+struct OutgoingEmail {
+  std::string kind;  // receipt, …
+  std::string from_name;
+  std::string to_name;
+  std::string to_address;
+  std::string reply_to;
+  std::string subject;
+  std::string text_body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct Queued {
+  int64_t id = 0;
+  int attempts = 0;
+  OutgoingEmail email;
+};
+
+// --- rules (pure) ---
+std::string encode(const OutgoingEmail& e);
+std::optional<OutgoingEmail> decode(std::string_view json);
+// Delay before the next attempt after `attempts` failures: 30 s doubling, at most 6 h.
+Micros retry_delay(int attempts);
+inline constexpr int kAttemptsMax = 12;
+
+// --- store (SQL) ---
+Result<void> enqueue(db::Tx& tx, std::optional<int64_t> store_id, const OutgoingEmail& email,
+                     Micros now);
+// Claims up to `limit` due emails for `lease` (they are not due again until then), so that
+// several instances never send the same email at the same time.
+Result<std::vector<Queued>> claim_due(db::Tx& tx, Micros now, int limit, Micros lease);
+Result<void> mark_sent(db::Tx& tx, int64_t id, Micros now);
+// Records a failure; after kAttemptsMax (or when `permanent`) the email is given up.
+Result<void> mark_failed(db::Tx& tx, int64_t id, int attempts, const std::string& error,
+                         bool permanent, Micros now);
+// Emails of a kind to an address (tests and support tools).
+Result<int64_t> count(db::Tx& tx, std::string_view kind, std::string_view to_address);
+
+}  // namespace sd::outbox
