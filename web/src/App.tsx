@@ -5,7 +5,15 @@ import { RequireAnonymous, RequireAuth, RootRedirect } from './components/Guards
 import { LoginPage } from './pages/LoginPage';
 import { SignupPage } from './pages/SignupPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { BalancePage, LibraryPage, MessagesPage, NotFoundPage, ProductsPage, SalesPage } from './pages/PlaceholderPages';
+import { MessagesPage, NotFoundPage, SalesPage } from './pages/PlaceholderPages';
+import { ProductsListPage } from './pages/products/ProductsListPage';
+import { ProductEditorPage } from './pages/products/ProductEditorPage';
+import { BalancePage } from './pages/BalancePage';
+import { LibraryPage } from './pages/LibraryPage';
+import { StorePage } from './pages/store/StorePage';
+import { ProductPage } from './pages/store/ProductPage';
+import { CheckoutPage } from './pages/store/CheckoutPage';
+import { ReceiptPage } from './pages/store/ReceiptPage';
 
 export function AppRoutes() {
   return (
@@ -16,7 +24,9 @@ export function AppRoutes() {
       <Route path="/app" element={<RequireAuth seller><AppLayout nav={SELLER_NAV} /></RequireAuth>}>
         <Route index element={<Navigate to="sales" replace />} />
         <Route path="sales" element={<SalesPage />} />
-        <Route path="products" element={<ProductsPage />} />
+        <Route path="products" element={<ProductsListPage />} />
+        <Route path="products/new" element={<ProductEditorPage />} />
+        <Route path="products/:productId" element={<ProductEditorPage />} />
         <Route path="messages" element={<MessagesPage />} />
         <Route path="balance" element={<BalancePage />} />
         <Route path="settings" element={<SettingsPage />} />
@@ -25,6 +35,11 @@ export function AppRoutes() {
       <Route path="/library" element={<RequireAuth><AppLayout nav={BUYER_NAV} /></RequireAuth>}>
         <Route index element={<LibraryPage />} />
       </Route>
+      {/* Buyer-facing pages: open to everyone, with the store's light header instead of the sidebar. */}
+      <Route path="/s/:slug" element={<StorePage />} />
+      <Route path="/s/:slug/p/:productId" element={<ProductPage />} />
+      <Route path="/s/:slug/checkout" element={<CheckoutPage />} />
+      <Route path="/orders/:orderId" element={<ReceiptPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -265,3 +265,357 @@ export const stores = {
     return apiRequest<Store>('PATCH', '/store', changes);
   },
 };
+
+// ---------- Catalog (seller) ----------
+
+export type ProductStatus = 'draft' | 'published' | 'unpublished';
+
+export interface Tier {
+  id: string;
+  name: string;
+  price_minor: number;
+  terms: string;
+}
+
+export interface ProductFile {
+  id: string;
+  filename: string;
+  content_type?: string;
+  size_bytes: number;
+  sha256?: string;
+  created_at?: string;
+}
+
+export interface ProductLink {
+  label: string;
+  url: string;
+}
+
+export type SupportMaterialKind = 'guide' | 'video' | 'faq' | 'link';
+
+export interface SupportMaterial {
+  id: string;
+  kind: SupportMaterialKind;
+  title: string;
+  body: string;
+  url: string;
+}
+
+export interface BundleItem {
+  id: string;
+  title: string;
+  status: ProductStatus;
+}
+
+export interface Product {
+  id: string;
+  title: string;
+  description: string;
+  status: ProductStatus;
+  currency: string;
+  license_keys: boolean;
+  tiers: Tier[];
+  files: ProductFile[];
+  links: ProductLink[];
+  support_material_ids: string[];
+  support_materials: SupportMaterial[];
+  bundle_product_ids: string[];
+  bundle_items?: BundleItem[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** A tier in a create/update body: existing tiers keep their `id`. */
+export interface TierInput {
+  id?: string;
+  name: string;
+  price_minor: number;
+  terms: string;
+}
+
+export interface ProductInput {
+  title?: string;
+  description?: string;
+  tiers?: TierInput[];
+  license_keys?: boolean;
+  bundle_product_ids?: string[];
+  links?: ProductLink[];
+  support_material_ids?: string[];
+}
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Follows `next_cursor` until the list ends (or `maxPages`, a guard against a runaway cursor). */
+export async function fetchAll<T>(
+  load: (cursor: string | undefined) => Promise<Page<T>>,
+  maxPages = 50,
+): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const answer = await load(cursor);
+    all.push(...answer.data);
+    if (!answer.has_more || !answer.next_cursor) break;
+    cursor = answer.next_cursor;
+  }
+  return all;
+}
+
+/**
+ * Uploads a file as the raw request body (`POST /products/{id}/files?filename=`). Not JSON, so
+ * it does not go through `apiRequest`, but it keeps the same headers and error mapping.
+ */
+async function uploadRaw<T>(path: string, file: Blob, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': file.type || 'application/octet-stream',
+    'Idempotency-Key': newIdempotencyKey(),
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, { method: 'POST', credentials: 'same-origin', headers, body: file, signal });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError({
+      status: 0,
+      type: 'network',
+      code: 'network_error',
+      message: 'The server could not be reached.',
+      param: null,
+      retryAfterSeconds: null,
+    });
+  }
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const error = toApiError(response.status, json, response.headers.get('Retry-After'));
+    if (response.status === 401) onUnauthenticated?.();
+    throw error;
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+
+export const catalog = {
+  list(params: { limit?: number; cursor?: string } = {}, signal?: AbortSignal): Promise<Page<Product>> {
+    return apiRequest<Page<Product>>('GET', `/products${query({ limit: params.limit ?? 100, cursor: params.cursor })}`, undefined, {
+      signal,
+    });
+  },
+  listAll(signal?: AbortSignal): Promise<Product[]> {
+    return fetchAll((cursor) => catalog.list({ cursor }, signal));
+  },
+  get(id: string, signal?: AbortSignal): Promise<Product> {
+    return apiRequest<Product>('GET', `/products/${enc(id)}`, undefined, { signal });
+  },
+  create(input: ProductInput): Promise<Product> {
+    return apiRequest<Product>('POST', '/products', input);
+  },
+  update(id: string, changes: ProductInput): Promise<Product> {
+    return apiRequest<Product>('PATCH', `/products/${enc(id)}`, changes);
+  },
+  publish(id: string): Promise<Product> {
+    return apiRequest<Product>('POST', `/products/${enc(id)}/publish`);
+  },
+  unpublish(id: string): Promise<Product> {
+    return apiRequest<Product>('POST', `/products/${enc(id)}/unpublish`);
+  },
+  uploadFile(id: string, file: File, signal?: AbortSignal): Promise<ProductFile> {
+    return uploadRaw<ProductFile>(`/products/${enc(id)}/files${query({ filename: file.name })}`, file, signal);
+  },
+  deleteFile(id: string, fileId: string): Promise<unknown> {
+    return apiRequest<unknown>('DELETE', `/products/${enc(id)}/files/${enc(fileId)}`);
+  },
+};
+
+export interface SupportMaterialInput {
+  kind: SupportMaterialKind;
+  title: string;
+  body: string;
+  url: string;
+}
+
+export const supportMaterials = {
+  listAll(signal?: AbortSignal): Promise<SupportMaterial[]> {
+    return fetchAll((cursor) =>
+      apiRequest<Page<SupportMaterial>>('GET', `/support-materials${query({ limit: 100, cursor })}`, undefined, { signal }),
+    );
+  },
+  create(input: SupportMaterialInput): Promise<SupportMaterial> {
+    return apiRequest<SupportMaterial>('POST', '/support-materials', input);
+  },
+};
+
+// ---------- Balance (seller) ----------
+
+export interface Balance {
+  pending_minor: number;
+  available_minor: number;
+  paid_out_minor: number;
+  currency: string;
+  next_available_at: string | null;
+}
+
+export interface Posting {
+  id: string;
+  kind: string;
+  memo: string;
+  order_id: string | null;
+  account: string;
+  amount_minor: number;
+  currency: string;
+  available_at: string | null;
+  pending: boolean;
+  created_at: string;
+}
+
+export interface Payout {
+  id: string;
+  amount_minor: number;
+  currency?: string;
+  created_at?: string;
+}
+
+export const balance = {
+  get(signal?: AbortSignal): Promise<Balance> {
+    return apiRequest<Balance>('GET', '/balance', undefined, { signal });
+  },
+  postings(params: { cursor?: string; limit?: number } = {}, signal?: AbortSignal): Promise<Page<Posting>> {
+    return apiRequest<Page<Posting>>('GET', `/balance/postings${query({ limit: params.limit ?? 25, cursor: params.cursor })}`, undefined, {
+      signal,
+    });
+  },
+  payout(amountMinor: number): Promise<Payout> {
+    return apiRequest<Payout>('POST', '/payouts', { amount_minor: amountMinor });
+  },
+};
+
+// ---------- Storefront (public) ----------
+
+export interface PublicStore {
+  slug: string;
+  name: string;
+  currency: string;
+  support_email: string | null;
+  refund_policy: string;
+  locale: string;
+}
+
+export interface PublicProduct {
+  id: string;
+  title: string;
+  description: string;
+  currency: string;
+  license_keys: boolean;
+  tiers: Tier[];
+  files: { id: string; filename: string; size_bytes: number }[];
+  links: { label: string; url?: string }[];
+  support_materials: { id: string; kind: SupportMaterialKind; title: string }[];
+  bundle_items: { id: string; title: string }[];
+  updated_at?: string;
+}
+
+export const storefront = {
+  store(slug: string, signal?: AbortSignal): Promise<PublicStore> {
+    return apiRequest<PublicStore>('GET', `/stores/${enc(slug)}`, undefined, { signal });
+  },
+  products(slug: string, signal?: AbortSignal): Promise<PublicProduct[]> {
+    return fetchAll((cursor) =>
+      apiRequest<Page<PublicProduct>>('GET', `/stores/${enc(slug)}/products${query({ limit: 100, cursor })}`, undefined, { signal }),
+    );
+  },
+  product(slug: string, productId: string, signal?: AbortSignal): Promise<PublicProduct> {
+    return apiRequest<PublicProduct>('GET', `/stores/${enc(slug)}/products/${enc(productId)}`, undefined, { signal });
+  },
+};
+
+// ---------- Checkout and the buyer's side ----------
+
+export interface CheckoutInput {
+  store: string;
+  items: { product_id: string; tier_id: string; quantity: number }[];
+  email: string;
+  name: string;
+  country: string;
+  region?: string;
+  postal_code?: string;
+  payment_token: string;
+  consent_immediate_delivery?: boolean;
+}
+
+export interface OrderLine {
+  id?: string;
+  product: { id: string; title: string };
+  tier: { id: string; name: string };
+  terms: string;
+  quantity: number;
+  unit_price_minor: number;
+  subtotal_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  license_key: string | null;
+}
+
+export interface Order {
+  id: string;
+  lines: OrderLine[];
+  subtotal_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  tax: { country: string; region: string; rate_ppm: number; label: string };
+  payment: { brand: string; last4: string };
+  store: { slug: string; name: string; support_email: string | null };
+  currency: string;
+  email?: string;
+  name?: string;
+  status?: string;
+  created_at: string;
+}
+
+export interface LibraryItem {
+  id: string;
+  product: { id: string; title: string; description: string };
+  store: { slug: string; name: string; support_email: string | null };
+  order_id: string;
+  revoked: boolean;
+  files: { id: string; filename: string; size_bytes: number; downloads: number }[];
+  links: ProductLink[];
+  support_materials: SupportMaterial[];
+  license_key: string | null;
+  created_at: string;
+}
+
+export const buyer = {
+  checkout(input: CheckoutInput, idempotencyKey: string): Promise<{ order: Order }> {
+    return apiRequest<{ order: Order }>('POST', '/checkout', input, { idempotencyKey });
+  },
+  order(orderId: string, signal?: AbortSignal): Promise<Order> {
+    return apiRequest<Order>('GET', `/my/orders/${enc(orderId)}`, undefined, { signal, expectUnauthenticated: true });
+  },
+  library(signal?: AbortSignal): Promise<LibraryItem[]> {
+    return fetchAll((cursor) => apiRequest<Page<LibraryItem>>('GET', `/library${query({ limit: 100, cursor })}`, undefined, { signal }));
+  },
+  downloadLink(entitlementId: string, fileId: string): Promise<{ url: string; expires_at: string }> {
+    return apiRequest<{ url: string; expires_at: string }>('POST', `/library/${enc(entitlementId)}/files/${enc(fileId)}/link`);
+  },
+};

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   CURRENCIES,
+  formatMoney,
+  formatPriceRange,
+  priceBounds,
   formatBasisPointsAsPercent,
   formatIntegerAsDecimal,
   formatMinorAsMajor,
@@ -123,5 +126,32 @@ describe('minorDigits', () => {
   it('parseDecimalToInteger with 0 digits takes whole numbers only', () => {
     expect(parseDecimalToInteger('42', 0)).toEqual({ ok: true, value: 42 });
     expect(parseDecimalToInteger('4.2', 0)).toEqual({ ok: false, error: 'too_many_decimals' });
+  });
+});
+
+describe('formatMoney and price ranges', () => {
+  it('formats with the locale and the currency digits', () => {
+    expect(formatMoney(1250, 'USD', 'en')).toBe('$12.50');
+    expect(formatMoney(1999, 'EUR', 'es').replace(/\u00a0/g, ' ')).toBe('19,99 €');
+    expect(formatMoney(500, 'JPY', 'en')).toBe('¥500');
+    expect(formatMoney(0, 'USD', 'en')).toBe('$0.00');
+    expect(formatMoney(-4625, 'USD', 'en')).toBe('-$46.25');
+    // 0.29 * 100 is 28.999… in floating point; the digits come from string arithmetic.
+    expect(formatMoney(29, 'EUR', 'en')).toBe('€0.29');
+  });
+
+  it('falls back to "amount CODE" for an unknown currency', () => {
+    expect(formatMoney(1250, 'X!', 'en')).toBe('12.50 X!');
+  });
+
+  it('finds the cheapest and dearest tier', () => {
+    expect(priceBounds([])).toBeNull();
+    expect(priceBounds([4900, 1500, 9900])).toEqual({ min: 1500, max: 9900 });
+  });
+
+  it('formats a range, a single price, or nothing', () => {
+    expect(formatPriceRange([4900, 1500], 'USD', 'en')).toBe('$15.00 – $49.00');
+    expect(formatPriceRange([1500, 1500], 'USD', 'en')).toBe('$15.00');
+    expect(formatPriceRange([], 'USD', 'en')).toBe('');
   });
 });

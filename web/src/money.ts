@@ -108,3 +108,43 @@ export function parsePercentToBasisPoints(input: string): DecimalParseResult {
 export function formatBasisPointsAsPercent(bp: number): string {
   return formatIntegerAsDecimal(bp, 2);
 }
+
+/**
+ * Formats integer minor units for display with the currency's symbol and the locale's
+ * separators: (1250, "USD", "en") → "$12.50", (1250, "EUR", "es") → "12,50 €". The digits come
+ * from `formatMinorAsMajor` (string arithmetic); Intl only lays them out.
+ */
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  const digits = minorDigits(currency);
+  const decimal = formatMinorAsMajor(minor, currency);
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(Number(decimal));
+  } catch {
+    return `${decimal} ${currency}`; // an unknown currency code or locale
+  }
+}
+
+/** The cheapest and dearest price among tiers, or null when there are none. */
+export function priceBounds(prices: readonly number[]): { min: number; max: number } | null {
+  if (prices.length === 0) return null;
+  let min = prices[0] as number;
+  let max = min;
+  for (const p of prices) {
+    if (p < min) min = p;
+    if (p > max) max = p;
+  }
+  return { min, max };
+}
+
+/** "$15.00" for one price, "$15.00 – $49.00" for a range, "" for no tiers. */
+export function formatPriceRange(prices: readonly number[], currency: string, locale: string): string {
+  const bounds = priceBounds(prices);
+  if (!bounds) return '';
+  const min = formatMoney(bounds.min, currency, locale);
+  return bounds.min === bounds.max ? min : `${min} – ${formatMoney(bounds.max, currency, locale)}`;
+}

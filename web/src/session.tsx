@@ -91,5 +91,7 @@ export function landingPath(state: SessionState, from: unknown): string {
   if (state.status !== 'authenticated' || typeof from !== 'string') return home;
   if (state.store && from.startsWith('/app/')) return from;
   if (from === '/library' || from.startsWith('/library/')) return from;
+  // Buyer-facing pages (store, product, checkout, receipt) are open to everyone signed in.
+  if (from.startsWith('/s/') || from.startsWith('/orders/')) return from;
   return home;
 }

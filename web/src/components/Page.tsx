@@ -22,12 +22,13 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function EmptyState({ icon, title, body }: { icon?: ReactNode; title: string; body: string }) {
+export function EmptyState({ icon, title, body, action }: { icon?: ReactNode; title: string; body: string; action?: ReactNode }) {
   return (
     <section className="card empty-state">
       {icon ? <div className="empty-state__icon">{icon}</div> : null}
       <h2>{title}</h2>
       <p>{body}</p>
+      {action ? <div className="empty-state__action">{action}</div> : null}
     </section>
   );
 }
