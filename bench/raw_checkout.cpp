@@ -1,0 +1,94 @@
+// W-CHECKOUT baseline: a plain SQLite program inserting the rows one checkout writes (user,
+// session, customer, order, line, journal entry, postings, entitlement, sales row, outbox
+// email, idempotency record) with the server's durability (WAL, synchronous=FULL), in batches
+// of B orders per commit. No HTTP, no validation, no payment: the floor the server is measured
+// against.
+//   bench_raw_checkout DB_PATH ORDERS BATCH   (the DB must be migrated and hold store 1,
+//                                              product 1, tier 1: `shopdesk seed-demo --orders 0`)
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+sqlite3* db = nullptr;
+
+void check(int rc, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
+    std::exit(1);
+  }
+}
+
+struct Stmt {
+  sqlite3_stmt* s = nullptr;
+  explicit Stmt(const char* sql) { check(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), sql); }
+  Stmt& bind(int i, long long v) { sqlite3_bind_int64(s, i, v); return *this; }
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  long long run() {
+    check(sqlite3_step(s), "step");
+    long long id = sqlite3_last_insert_rowid(db);
+    sqlite3_reset(s);
+    return id;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: %s DB ORDERS BATCH\n", argv[0]);
+    return 2;
+  }
+  const long long orders = std::atoll(argv[2]);
+  const long long batch = std::atoll(argv[3]);
+  check(sqlite3_open(argv[1], &db), "open");
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+               nullptr, nullptr, nullptr);
+  Stmt user("INSERT INTO users (public_id, email, email_canonical, name, created_at) VALUES (?1, ?2, ?2, 'Bench Buyer', ?3)");
+  Stmt session("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?1, ?2, ?1, ?3, ?3)");
+  Stmt idem("INSERT INTO idempotency_keys (scope, key_hash, request_hash, state, response, created_at, updated_at) VALUES ('anon', ?1, ?1, 'complete', ?1, ?2, ?2)");
+  Stmt customer("INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) VALUES (?1, 1, ?2, 'Bench Buyer', ?3, 0)");
+  Stmt order("INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, currency, subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, tax_region, tax_rate_ppm, tax_label, evidence, payment_brand, payment_last4, payment_fingerprint, provider_charge_id, created_at, available_at) VALUES (?1, 1, ?2, ?3, ?4, 'Bench Buyer', 'USD', 1000, 190, 1190, 80, 920, 'DE', '', 190000, 'VAT', '{}', 'visa', '4242', 'fp', ?1, ?5, ?5)");
+  Stmt line("INSERT INTO order_lines (public_id, order_id, store_id, product_id, tier_id, product_title, tier_name, terms, quantity, unit_price_minor, subtotal_minor, tax_minor, total_minor, fee_minor) VALUES (?1, ?2, 1, 1, 1, 'Product', 'Tier', 'Terms', 1, 1000, 1000, 190, 1190, 80)");
+  Stmt entry("INSERT INTO journal_entries (store_id, kind, order_id, memo, created_at) VALUES (1, 'sale', ?1, 'order', ?2)");
+  Stmt posting("INSERT INTO postings (entry_id, store_id, account, currency, amount_minor, available_at, created_at) VALUES (?1, 1, ?2, 'USD', ?3, ?4, ?4)");
+  Stmt ent("INSERT INTO entitlements (public_id, store_id, user_id, order_id, order_line_id, product_id, created_at) VALUES (?1, 1, ?2, ?3, ?4, 1, ?5)");
+  Stmt sale("INSERT INTO sales (line_id, store_id, order_id, order_public_id, line_public_id, created_at, product_id, product_public_id, product_title, tier_name, quantity, customer_id, customer_public_id, customer_name, customer_email, status, unit_price_minor, price_minor, tax_minor, tax_rate_ppm, total_minor, refunded_minor, currency, country, region, payment_brand, payment_last4, license_key) VALUES (?1, 1, ?2, ?3, ?3, ?4, 1, 'prd', 'Product', 'Tier', 1, ?5, 'cus', 'Bench Buyer', ?6, 'complete', 1000, 1000, 190, 190000, 1190, 0, 'USD', 'DE', '', 'visa', '4242', '')");
+  Stmt mail("INSERT INTO outbox_emails (store_id, kind, message, created_at, next_attempt_at) VALUES (1, 'receipt', ?1, ?2, ?2)");
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::string receipt(1200, 'x');  // a receipt's JSON is about this size
+  for (long long i = 0; i < orders; ++i) {
+    if (i % batch == 0) check(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "begin");
+    const std::string k = "raw" + std::to_string(i) + "-" + std::to_string(start.time_since_epoch().count());
+    const long long now = i;
+    const auto uid = user.bind(1, "usr_" + k).bind(2, k + "@bench.example").bind(3, now).run();
+    session.bind(1, "s" + k).bind(2, uid).bind(3, now).run();
+    idem.bind(1, k).bind(2, now).run();
+    const auto cid = customer.bind(1, "cus_" + k).bind(2, uid).bind(3, k + "@bench.example").run();
+    const auto oid = order.bind(1, "SD-" + k).bind(2, cid).bind(3, uid).bind(4, k + "@bench.example").bind(5, now).run();
+    const auto lid = line.bind(1, "li_" + k).bind(2, oid).run();
+    const auto eid = entry.bind(1, oid).bind(2, now).run();
+    posting.bind(1, eid).bind(2, std::string("buyer_payments")).bind(3, 1190).bind(4, now).run();
+    posting.bind(1, eid).bind(2, std::string("tax_payable")).bind(3, -190).bind(4, now).run();
+    posting.bind(1, eid).bind(2, std::string("platform_fees")).bind(3, -80).bind(4, now).run();
+    posting.bind(1, eid).bind(2, std::string("creator")).bind(3, -920).bind(4, now).run();
+    ent.bind(1, "ent_" + k).bind(2, uid).bind(3, oid).bind(4, lid).bind(5, now).run();
+    sale.bind(1, lid).bind(2, oid).bind(3, "SD-" + k).bind(4, now).bind(5, cid).bind(6, k + "@bench.example").run();
+    mail.bind(1, receipt).bind(2, now).run();
+    if (i % batch == batch - 1 || i == orders - 1)
+      check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), "commit");
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("raw orders %lld batch %lld: %.0f orders/s (%.2f s)\n", orders, batch, orders / secs, secs);
+  sqlite3_close(db);
+  return 0;
+}
