@@ -66,6 +66,15 @@ int MailJob::run_once() {
     outcomes.emplace_back(&q, std::move(r));
   }
   if (outcomes.empty()) return 0;
+  // Durable before recorded: if the flush fails, nothing is marked and the batch is sent
+  // again after the lease (at least once, never lost).
+  if (sent > 0) {
+    auto synced = transport_->sync();
+    if (!synced) {
+      log::warn("email batch not flushed", {{"error", synced.error().code}});
+      return 0;
+    }
+  }
   const auto now = clock_.now();
   auto recorded = db_.write<void>([&](db::Tx& tx) -> Result<void> {
     for (const auto& [q, r] : outcomes) {

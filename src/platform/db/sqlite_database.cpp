@@ -253,10 +253,17 @@ class SqliteDatabase final : public Database {
     auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
     db->writer_ = SD_TRY(Conn::open(path, false));
     SD_TRY_VOID(db->writer_->exec_plain(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        "PRAGMA cache_size=-" + std::to_string(limits::db_sqlite_writer_cache_kib) +
+        "; PRAGMA wal_autocheckpoint=" + std::to_string(limits::db_sqlite_wal_autocheckpoint_pages) +
+        "; PRAGMA temp_store=MEMORY;"));
     // Readers open after the writer switched to WAL, so they see the -wal/-shm files.
-    for (int i = 0; i < limits::db_reader_connections; ++i)
-      db->idle_readers_.push_back(SD_TRY(Conn::open(path, true)));
+    for (int i = 0; i < limits::db_reader_connections; ++i) {
+      auto reader = SD_TRY(Conn::open(path, true));
+      SD_TRY_VOID(reader->exec_plain("PRAGMA cache_size=-" +
+                                     std::to_string(limits::db_sqlite_reader_cache_kib) + ";"));
+      db->idle_readers_.push_back(std::move(reader));
+    }
     try {
       db->writer_thread_ = std::thread([raw = db.get()] { raw->writer_loop(); });
     } catch (const std::exception& e) {

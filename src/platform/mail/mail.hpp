@@ -48,10 +48,13 @@ class Transport {
   virtual ~Transport() = default;
   // Delivers one message; unavailable errors are retryable, invalid_input ones are not.
   virtual Result<void> send(const Email& email) = 0;
+  // Makes every message sent so far durable (the folder transport flushes the file system
+  // once per batch instead of once per message); call before recording them as sent.
+  virtual Result<void> sync() { return {}; }
 };
 
-// Writes each message as <dir>/<timestamp>-<message-id>.eml (atomic rename, fsynced; the
-// directory is created when missing). A file-system failure is unavailable
+// Writes each message as <dir>/<timestamp>-<message-id>.eml (atomic rename; durable after
+// sync(), which flushes the folder's file system once; the directory is created when missing). A file-system failure is unavailable
 // `mail_folder_unavailable`.
 std::unique_ptr<Transport> make_folder_transport(std::string dir);
 

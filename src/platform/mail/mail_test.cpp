@@ -428,6 +428,16 @@ TEST(MailFolder, WritesOneEmlFilePerMessage) {
   for (const auto& f : both) EXPECT_EQ(f.extension(), ".eml") << f;  // no temp files left
 }
 
+TEST(MailFolder, SyncFlushesABatchAndIsHarmlessBeforeAnyMessage) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "batch";
+  auto transport = make_folder_transport(dir.string());
+  EXPECT_TRUE(transport->sync());  // nothing written yet: the folder need not exist
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(transport->send(sample()));
+  EXPECT_TRUE(transport->sync());
+  EXPECT_EQ(files_in(dir).size(), 3u);
+}
+
 TEST(MailFolder, AnUnusableFolderIsUnavailable) {
   TempDir tmp;
   fs::create_directories(tmp.path());
