@@ -62,6 +62,9 @@ export const en = {
     description: 'Every order placed in your store, with refunds and customer details.',
     emptyTitle: 'No sales yet',
     emptyBody: 'Sales for {{store}} will appear here once the first order comes in.',
+    hasSalesTitle: 'You have earned {{amount}} so far',
+    hasSalesBody: 'The searchable list of every sale, with CSV export and order details, is on its way. Until then, Balance lists each sale with its amount and when it becomes available.',
+    openBalance: 'Open Balance',
   },
   products: {
     title: 'Products',

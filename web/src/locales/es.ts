@@ -63,6 +63,9 @@ export const es: Messages = {
     description: 'Todos los pedidos de tu tienda, con reembolsos y datos de los clientes.',
     emptyTitle: 'Aún no hay ventas',
     emptyBody: 'Las ventas de {{store}} aparecerán aquí en cuanto llegue el primer pedido.',
+    hasSalesTitle: 'Has ganado {{amount}} hasta ahora',
+    hasSalesBody: 'La lista de todas tus ventas, con búsqueda, exportación a CSV y detalles de cada pedido, está en camino. Mientras tanto, en Saldo ves cada venta con su importe y cuándo estará disponible.',
+    openBalance: 'Abrir Saldo',
   },
   products: {
     title: 'Productos',
