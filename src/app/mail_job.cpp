@@ -5,36 +5,12 @@
 
 namespace sd::app {
 namespace {
-constexpr int kBatch = 50;
 constexpr Micros kLease = 5 * kMicrosPerMinute;
 }  // namespace
 
 MailJob::MailJob(db::Database& db, const Clock& clock, std::unique_ptr<mail::Transport> transport,
                  std::string from_address)
     : db_(db), clock_(clock), transport_(std::move(transport)), from_address_(std::move(from_address)) {}
-
-MailJob::~MailJob() { stop(); }
-
-void MailJob::start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
-      const int sent = run_once();
-      lock.lock();
-      if (sent < kBatch) cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
-    }
-  });
-}
-
-void MailJob::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
 
 int MailJob::run_once() {
   auto due = db_.write<std::vector<outbox::Queued>>(

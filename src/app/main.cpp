@@ -10,6 +10,9 @@
 #include "api/v1/api.hpp"
 #include "app/config.hpp"
 #include "app/mail_job.hpp"
+#include "app/periodic_job.hpp"
+#include "core/limits.hpp"
+#include "modules/idempotency/idempotency.hpp"
 #include "modules/server_state/server_state.hpp"
 #include "modules/tax/tax.hpp"
 #include "platform/mail/mail.hpp"
@@ -121,7 +124,16 @@ int serve(Config c) {
   svc.link_key = secrets->links;
   svc.public_url = c.public_url;
   svc.checkout_faults = c.test_mode ? &checkout_faults : nullptr;
-  MailJob mail_job(**db, *svc.clock, make_transport(c), c.mail_from);
+  MailJob mail(**db, *svc.clock, make_transport(c), c.mail_from);
+  PeriodicJob mail_job(std::chrono::seconds(1), [&mail] { return mail.run_once() == MailJob::kBatch; });
+  // Idempotency records are kept for their retention period (limits.hpp), then deleted.
+  PeriodicJob purge_job(std::chrono::hours(1), [&] {
+    const Micros before =
+        svc.clock->now() - limits::idempotency_retention_seconds * kMicrosPerSecond;
+    auto purged = (*db)->write<int64_t>([&](db::Tx& tx) { return idempotency::purge(tx, before); });
+    if (!purged) log::warn("idempotency purge failed", {{"error", purged.error().code}});
+    return false;
+  });
 
   http::Router router;
   api::register_routes(router, svc);
@@ -163,7 +175,9 @@ int serve(Config c) {
   std::printf("Shopdesk is serving at %s\n", url.c_str());
   std::fflush(stdout);
   mail_job.start();
+  purge_job.start();
   server.run_until_signal();
+  purge_job.stop();
   mail_job.stop();
   log::info("stopped", {});
   log::flush();

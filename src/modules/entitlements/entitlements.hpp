@@ -51,7 +51,6 @@ Result<Entitlement> get_for_user(db::Tx& tx, int64_t user_id, std::string_view p
 Result<Entitlement> get_for_store(db::Tx& tx, int64_t store_id, std::string_view public_id);
 // Any entitlement by public id (a signed download link names it); not_found otherwise.
 Result<Entitlement> get_for_any(db::Tx& tx, std::string_view public_id);
-Result<std::vector<Entitlement>> list_for_order(db::Tx& tx, int64_t order_id);
 // Revokes / restores; returns whether anything changed.
 Result<bool> revoke(db::Tx& tx, int64_t entitlement_id, std::string_view reason, Micros now);
 Result<bool> restore(db::Tx& tx, int64_t entitlement_id);

@@ -50,10 +50,6 @@ Result<std::vector<Entitlement>> list_for_user(db::Tx& tx, int64_t user_id) {
   return many(tx, "e.user_id = $1 ORDER BY e.created_at DESC, e.id DESC", user_id);
 }
 
-Result<std::vector<Entitlement>> list_for_order(db::Tx& tx, int64_t order_id) {
-  return many(tx, "e.order_id = $1 ORDER BY e.id", order_id);
-}
-
 Result<Entitlement> get_for_user(db::Tx& tx, int64_t user_id, std::string_view public_id) {
   return one(tx, "e.user_id = $1 AND e.public_id = $2", user_id, public_id);
 }

@@ -88,7 +88,4 @@ struct PostingRow {
 Result<std::vector<PostingRow>> creator_postings(db::Tx& tx, int64_t store_id,
                                                  std::optional<int64_t> before_id, int limit);
 
-// Auditor (tests and `shopdesk audit`): every entry of the store balances per currency.
-Result<void> audit_store(db::Tx& tx, int64_t store_id);
-
 }  // namespace sd::ledger

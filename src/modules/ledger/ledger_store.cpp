@@ -76,17 +76,4 @@ Result<std::vector<PostingRow>> creator_postings(db::Tx& tx, int64_t store_id,
   return out;
 }
 
-Result<void> audit_store(db::Tx& tx, int64_t store_id) {
-  auto bad = SD_TRY(tx.query_one(
-      "SELECT entry_id, currency, SUM(amount_minor) FROM postings WHERE store_id = $1 "
-      "GROUP BY entry_id, currency HAVING SUM(amount_minor) <> 0 LIMIT 1",
-      {store_id}));
-  if (bad) {
-    return fail(ErrorKind::internal, "entry_unbalanced",
-                "journal entry " + std::to_string(bad->i64(0)) + " is off by " +
-                    std::to_string(bad->i64(2)) + " " + bad->text(1));
-  }
-  return {};
-}
-
 }  // namespace sd::ledger

@@ -49,7 +49,5 @@ Result<void> mark_sent(db::Tx& tx, int64_t id, Micros now);
 // Records a failure; after kAttemptsMax (or when `permanent`) the email is given up.
 Result<void> mark_failed(db::Tx& tx, int64_t id, int attempts, const std::string& error,
                          bool permanent, Micros now);
-// Emails of a kind to an address (tests and support tools).
-Result<int64_t> count(db::Tx& tx, std::string_view kind, std::string_view to_address);
 
 }  // namespace sd::outbox

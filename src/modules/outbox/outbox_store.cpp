@@ -51,14 +51,4 @@ Result<void> mark_failed(db::Tx& tx, int64_t id, int attempts, const std::string
   return {};
 }
 
-Result<int64_t> count(db::Tx& tx, std::string_view kind, std::string_view to_address) {
-  auto rows = SD_TRY(tx.query("SELECT message FROM outbox_emails WHERE kind = $1", {kind}));
-  int64_t n = 0;
-  for (const auto& r : rows) {
-    auto e = decode(r.text(0));
-    if (e && e->to_address == to_address) ++n;
-  }
-  return n;
-}
-
 }  // namespace sd::outbox

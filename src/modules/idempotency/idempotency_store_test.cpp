@@ -1,0 +1,69 @@
+// The idempotency store against a real (SQLite) database: claim, replay, mismatch, release and
+// purge after the retention period.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "modules/idempotency/idempotency.hpp"
+#include "platform/db/migrations.hpp"
+
+namespace sd::idempotency {
+namespace {
+
+class IdempotencyStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sd-idem-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    db_ = std::move(*db::open_database("sqlite:" + (dir_ / "t.db").string()));
+    ASSERT_TRUE(db::migrate(*db_));
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Claim claim_at(std::string_view key, std::string_view fp, Micros now) {
+    return *db_->write<Claim>([&](db::Tx& tx) { return claim(tx, "user:u1", key, fp, now, 1000); });
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<db::Database> db_;
+};
+
+TEST_F(IdempotencyStore, ClaimThenReplayThenMismatch) {
+  EXPECT_EQ(claim_at("k", "fp1", 100).kind, ClaimKind::claimed);
+  EXPECT_EQ(claim_at("k", "fp1", 101).kind, ClaimKind::in_progress);
+  StoredResponse r{201, {{"content-type", "application/json"}}, R"({"ok":1})"};
+  ASSERT_TRUE(db_->write<void>([&](db::Tx& tx) { return complete(tx, "user:u1", "k", r, 102); }));
+  auto replay = claim_at("k", "fp1", 103);
+  ASSERT_EQ(replay.kind, ClaimKind::replay);
+  EXPECT_EQ(replay.response->body, r.body);
+  EXPECT_EQ(claim_at("k", "fp2", 104).kind, ClaimKind::mismatch);
+  // The stored answer is sealed: the table holds no readable body.
+  auto raw = db_->read<std::string>([](db::Tx& tx) -> Result<std::string> {
+    return SD_TRY(tx.query_one("SELECT response FROM idempotency_keys"))->text(0);
+  });
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->find("ok"), std::string::npos);
+}
+
+TEST_F(IdempotencyStore, ReleaseLetsARetryRunAgain) {
+  EXPECT_EQ(claim_at("k", "fp", 100).kind, ClaimKind::claimed);
+  ASSERT_TRUE(db_->write<void>([](db::Tx& tx) { return release(tx, "user:u1", "k"); }));
+  EXPECT_EQ(claim_at("k", "fp", 101).kind, ClaimKind::claimed);
+}
+
+TEST_F(IdempotencyStore, PurgeDeletesOnlyRecordsOlderThanTheCutoff) {
+  EXPECT_EQ(claim_at("old", "fp", 100).kind, ClaimKind::claimed);
+  EXPECT_EQ(claim_at("new", "fp", 200).kind, ClaimKind::claimed);
+  auto purged = db_->write<int64_t>([](db::Tx& tx) { return purge(tx, 150); });
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 1);
+  EXPECT_EQ(claim_at("old", "fp", 300).kind, ClaimKind::claimed);  // forgotten: runs again
+  EXPECT_EQ(claim_at("new", "fp", 201).kind, ClaimKind::in_progress);
+}
+
+}  // namespace
+}  // namespace sd::idempotency
