@@ -308,6 +308,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}))
       ->capture_default_str();
   seed->add_option("--seed", demo.seed, "random seed (same seed, same store)")->capture_default_str();
+  seed->add_option("--other-stores", demo.other_stores,
+                   "also create this many other stores with orders/20 orders each")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
   add_db_options(seed, c);
 
   cli.add_subcommand("version", "Print the version")->callback([] {

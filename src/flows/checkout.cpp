@@ -219,13 +219,18 @@ Result<CheckoutResult> existing_result(db::Tx& tx, const Quote& q, orders::Order
   return r;
 }
 
+// How an order is written: by a buyer's checkout, or by a generator filling a store with past
+// orders (no receipt, no session, no re-verification: the catalog does not change meanwhile).
+enum class WriteMode { checkout, generated };
+
 Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const CheckoutInput& in,
                                    const payments::PaymentMethod& pm, const payments::Charge& ch,
-                                   const Quote& q, Micros now) {
+                                   const Quote& q, Micros now, WriteMode mode = WriteMode::checkout) {
+  const bool live = mode == WriteMode::checkout;
   if (auto paid = SD_TRY(orders::find_by_charge(tx, ch.charge_id))) {
     return existing_result(tx, q, std::move(*paid));
   }
-  SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
+  if (live) SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
   bool created = false;
   const auto user = in.buyer_user_id
                         ? SD_TRY(accounts::get_user(tx, *in.buyer_user_id))
@@ -265,6 +270,7 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
                            o.tax_rate_ppm, l.total_minor, 0, o.currency, o.tax_country,
                            o.tax_region, o.payment_brand, o.payment_last4, r.license_keys[i]}));
   }
+  if (!live) return r;
   SD_TRY_VOID(outbox::enqueue(tx, o.store_id, receipt(deps, r, q.materials), now));
   if (created) r.session = SD_TRY(accounts::start_session(tx, user.id, now));
   if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
@@ -337,6 +343,36 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
                {"charge_has_order", paid_an_order ? 1 : 0}});
   }
   return written;
+}
+
+Result<int64_t> write_generated_orders(CheckoutDeps& deps,
+                                       const std::vector<GeneratedOrder>& batch) {
+  struct Paid {
+    const GeneratedOrder* g;
+    payments::PaymentMethod pm;
+    Quote q;
+    payments::Charge charge;
+  };
+  std::vector<Paid> paid;
+  paid.reserve(batch.size());
+  SD_TRY_VOID(deps.db.read<void>([&](db::Tx& tx) -> Result<void> {
+    paid.clear();  // a work may run again
+    for (const auto& g : batch) {
+      SD_TRY_VOID(validate(g.input));
+      Paid p{&g, SD_TRY(deps.provider.describe(g.input.payment_token)), {}, {}};
+      p.q = SD_TRY(quote(tx, deps, g.input, p.pm, g.at));
+      SD_TRY_VOID(add_receipt_context(tx, p.q));
+      paid.push_back(std::move(p));
+    }
+    return {};
+  }));
+  for (auto& p : paid) p.charge = SD_TRY(charge_for(deps, p.g->input, p.pm, p.q));
+  return deps.db.write<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+    for (const auto& p : paid) {
+      SD_TRY(write_order(tx, deps, p.g->input, p.pm, p.charge, p.q, p.g->at, WriteMode::generated));
+    }
+    return static_cast<int64_t>(paid.size());
+  });
 }
 
 }  // namespace sd::flows

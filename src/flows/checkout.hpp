@@ -61,6 +61,16 @@ struct CheckoutResult {
 
 Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& input);
 
+// A past order for a generator (seed-demo --orders N): bought at `at` through the same quote,
+// charge and order rows as a checkout, but without a receipt email or a buyer session.
+struct GeneratedOrder {
+  CheckoutInput input;
+  Micros at = 0;
+};
+
+// Writes a batch of generated orders in one transaction (all or none); returns how many.
+Result<int64_t> write_generated_orders(CheckoutDeps& deps, const std::vector<GeneratedOrder>& batch);
+
 // The seam where blocking (R-BLK-1) refuses a buyer: by account, email and payment
 // fingerprint. Refusals are `customer_blocked` with a neutral message.
 Result<void> ensure_may_buy(db::Tx& tx, int64_t store_id, int64_t user_id,

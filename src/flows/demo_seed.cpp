@@ -36,6 +36,10 @@ constexpr const char* kFirst[] = {"José", "Zoë", "Ana", "Björn", "Chloé", "�
 constexpr const char* kLast[] = {"Núñez", "Åberg", "García", "O'Brien", "Müller", "Dubois",
                                  "Kowalski", "Smith", "Rossi", "Tanaka", "Okafor", "Fernández",
                                  "Lefèvre", "Johansson", "Silva", "Nguyen", "Patel", "Cohen"};
+// Luhn-valid test cards of several brands (the test provider takes any such number).
+constexpr const char* kCards[] = {"test_card_4242424242424242", "test_card_5555555555554444",
+                                  "test_card_378282246310005", "test_card_4000056655665556",
+                                  "test_card_6011111111111117"};
 constexpr const char* kDomains[] = {"Example.com", "mail.example.org", "gmail.com",
                                     "Studio.example.net", "outlook.com"};
 
@@ -115,6 +119,36 @@ Result<Catalog> make_catalog(db::Tx& tx, int64_t store_id, const files::FileStor
   SD_TRY_VOID(add("Watercolor course", "Six video lessons from first wash to finished piece.",
                   {tier("Course", 4900, "Personal learning; do not share your access.")}, false,
                   "watercolor-course-workbook.pdf"));
+  // Smaller products, so the store has the twenty products of the benchmark data set.
+  struct Simple {
+    const char* title;
+    const char* file;
+    int64_t price;
+    bool three_tiers;
+  };
+  constexpr Simple kMore[] = {
+      {"Lightroom presets: Nordic light", "nordic-presets.zip", 1900, false},
+      {"Line icon set (1,200 icons)", "line-icons.zip", 2400, true},
+      {"Procreate brush kit", "procreate-brushes.zip", 1800, false},
+      {"Résumé template pack", "resume-templates.zip", 900, false},
+      {"Café menu templates", "cafe-menus.zip", 1400, true},
+      {"Handwritten script font", "script-font.zip", 3200, true},
+      {"Ebook: Pricing your creative work", "pricing-ebook.pdf", 1500, false},
+      {"Stock photo pack: Mountains", "mountains-photos.zip", 2900, true},
+      {"UI kit for dashboards", "dashboard-ui-kit.fig", 4900, true},
+      {"Sound effects: Everyday foley", "foley-sfx.zip", 2200, false},
+      {"Knitting pattern: Fjord sweater", "fjord-sweater.pdf", 800, false},
+      {"Mockup set: Paper and packaging", "paper-mockups.zip", 3500, true},
+      {"Spreadsheet: Freelance finances", "freelance-finances.xlsx", 1100, false},
+  };
+  for (const auto& m : kMore) {
+    std::vector<catalog::TierInput> tiers{tier("Personal", m.price, personal)};
+    if (m.three_tiers) {
+      tiers.push_back(tier("Commercial", m.price * 3, commercial));
+      tiers.push_back(tier("Extended commercial", m.price * 7, extended));
+    }
+    SD_TRY_VOID(add(m.title, "A demo product.", std::move(tiers), false, m.file));
+  }
   // Bundles: contents granted on purchase (R-CAT-4).
   catalog::NewProduct bundle{"Designer starter bundle",
                              "Aurora Sans and Brush Strokes together, commercial license.",
@@ -134,6 +168,58 @@ Result<Catalog> make_catalog(db::Tx& tx, int64_t store_id, const files::FileStor
   c.products.push_back(SD_TRY(make_product(tx, store_id, bundle2, fs, "bundle-readme.txt",
                                            "Thanks for buying the bundle!\n", now)));
   return c;
+}
+
+
+// `count` orders over the past year, oldest first, from count/5 buyers (names with accents,
+// mixed-case emails) across tax jurisdictions; written through the checkout's own code in
+// batches of one transaction each. `email_tag` keeps buyers of different stores apart.
+Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes,
+                             const std::string& slug, const Catalog& cat, int64_t count,
+                             Micros now, uint64_t seed, const std::string& email_tag,
+                             const std::function<void(int64_t, int64_t)>& progress) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  SettableClock at;
+  auto provider = payments::make_test_provider("demo-fingerprints", at);
+  CheckoutDeps deps{db, at, *provider, taxes, "", nullptr};
+  std::vector<Micros> times;
+  times.reserve(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i)
+    times.push_back(now - static_cast<Micros>(rng() % static_cast<uint64_t>(365 * kMicrosPerDay)));
+  std::sort(times.begin(), times.end());
+  const int64_t buyers = std::max<int64_t>(1, count / 5);
+  constexpr int64_t kBatch = 50;
+  std::vector<GeneratedOrder> batch;
+  for (int64_t i = 0; i < count; ++i) {
+    const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyers));
+    const std::string first = kFirst[b % std::size(kFirst)];
+    const std::string last = kLast[(b / std::size(kFirst)) % std::size(kLast)];
+    const std::string email = (b % 3 == 0 ? first : ascii_lower(first)) + "." + ascii_lower(last) +
+                              std::to_string(b) + email_tag + "@" + kDomains[b % std::size(kDomains)];
+    const auto& place = kPlaces[b % std::size(kPlaces)];
+    const auto& product = cat.products[pick(cat.products.size())];
+    const auto& t = product.tiers[pick(product.tiers.size())];
+    GeneratedOrder g;
+    g.at = times[static_cast<size_t>(i)];
+    g.input.store_slug = slug;
+    g.input.items = {{product.public_id, t.public_id, rng() % 10 == 0 ? 2 : 1}};
+    g.input.email = email;
+    g.input.name = first + " " + last;
+    g.input.country = place.country;
+    g.input.region = place.region;
+    g.input.payment_token = kCards[b % std::size(kCards)];
+    g.input.consent_immediate_delivery = true;
+    g.input.idempotency_key = "demo-" + email_tag + std::to_string(i);
+    batch.push_back(std::move(g));
+    if (static_cast<int64_t>(batch.size()) == kBatch || i + 1 == count) {
+      at.set(batch.back().at);
+      SD_TRY(write_generated_orders(deps, batch));
+      batch.clear();
+      if (progress) progress(i + 1, count);
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -156,41 +242,21 @@ Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
   }));
   result.products = static_cast<int64_t>(cat.products.size());
 
-  std::mt19937_64 rng(o.seed);
-  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
-  SettableClock at;
-  auto provider = payments::make_test_provider("demo-fingerprints", at);
-  // Orders spread over the past year, oldest first, so balances and holds look real.
-  std::vector<Micros> times;
-  for (int64_t i = 0; i < o.orders; ++i)
-    times.push_back(now - static_cast<Micros>(rng() % static_cast<uint64_t>(365 * kMicrosPerDay)));
-  std::sort(times.begin(), times.end());
-  const int64_t buyers = std::max<int64_t>(1, o.orders / 5);
-  for (int64_t i = 0; i < o.orders; ++i) {
-    const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyers));
-    const std::string first = kFirst[b % std::size(kFirst)];
-    const std::string last = kLast[(b / std::size(kFirst)) % std::size(kLast)];
-    const std::string email = (b % 3 == 0 ? first : ascii_lower(first)) + "." + ascii_lower(last) +
-                              std::to_string(b) + "@" + kDomains[b % std::size(kDomains)];
-    const auto& place = kPlaces[b % std::size(kPlaces)];
-    const auto& product = cat.products[pick(cat.products.size())];
-    const auto& t = product.tiers[pick(product.tiers.size())];
-    at.set(times[static_cast<size_t>(i)]);
-    CheckoutDeps deps{db, at, *provider, taxes, "", nullptr};
-    CheckoutInput in;
-    in.store_slug = result.store_slug;
-    in.items = {{product.public_id, t.public_id, rng() % 10 == 0 ? 2 : 1}};
-    in.email = email;
-    in.name = first + " " + last;
-    in.country = place.country;
-    in.region = place.region;
-    in.payment_token = "test_card_4242424242424242";
-    in.consent_immediate_delivery = true;
-    in.idempotency_key = "demo-" + std::to_string(i);
-    auto r = checkout(deps, in);
-    if (!r) return tl::unexpected(r.error());
-    ++result.orders;
-    if (o.progress) o.progress(i + 1, o.orders);
+  SD_TRY_VOID(generate_orders(db, taxes, result.store_slug, cat, o.orders, now, o.seed, "",
+                              o.progress));
+  result.orders = o.orders;
+  // Other stores with their own sales, so a big data set also proves isolation costs nothing.
+  for (int64_t k = 1; k <= o.other_stores; ++k) {
+    const auto email = "other" + std::to_string(k) + "+" + o.email;
+    auto other = create_seller(db, clock, {email, "Other Seller " + std::to_string(k), o.password},
+                               "Other Store " + std::to_string(k));
+    if (!other) return tl::unexpected(other.error());
+    auto other_cat = SD_TRY(db.write<Catalog>([&](db::Tx& tx) {
+      return make_catalog(tx, other->second.id, fs, now - 366 * kMicrosPerDay);
+    }));
+    SD_TRY_VOID(generate_orders(db, taxes, other->second.slug, other_cat,
+                                std::max<int64_t>(1, o.orders / 20), now, o.seed + k,
+                                "s" + std::to_string(k) + ".", nullptr));
   }
   return result;
 }

@@ -1,6 +1,7 @@
-// The demo store `make run` opens on (R-CLI-1): a seller with products (three license tiers, a
-// bundle, support material, files) and orders from buyers across tax jurisdictions over the
-// past year, all made through the real checkout so every invariant holds.
+// The demo store `make run` opens on (R-CLI-1) and the benchmarks' data set (BENCH.md): a seller
+// with twenty products (three license tiers, two bundles, support material, files) and orders
+// from buyers across tax jurisdictions over the past year, written by the checkout's own code
+// (quote, test-provider charge, order rows) in batches, so every invariant holds.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@ struct DemoSeedOptions {
   std::string password = "demo-seller-2026";
   int64_t orders = 300;
   uint64_t seed = 42;      // same seed, same store
+  int64_t other_stores = 0;  // more stores, orders/20 orders each (isolation in big data sets)
   std::string data_dir;    // files are stored under <data_dir>/files
   std::function<void(int64_t done, int64_t total)> progress;  // optional
 };
