@@ -29,7 +29,8 @@ export function OrderPanel({
   locale: string;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
   const panelRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
@@ -138,7 +139,7 @@ export function OrderPanel({
               <p className="panel__subtitle">
                 <span className={statusBadgeClass(order.data.status)}>{t(`sales.status.${order.data.status}`, { defaultValue: order.data.status })}</span>
                 <span className="muted">
-                  {t('sales.order.placed', { date: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(order.data.created_at)) })}
+                  {t('sales.order.placed', { date: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(order.data.created_at)) })}
                 </span>
               </p>
             ) : null}

@@ -600,7 +600,8 @@ function SalesTable({
   onSort: (column: 'created_at' | 'total') => void;
 }) {
   const { t } = useTranslation();
-  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium' });
+  const timeFormat = new Intl.DateTimeFormat(language, { timeStyle: 'short' });
   const sortHeader = (column: 'created_at' | 'total', label: string, className?: string) => {
     const dir = sortDirection(filters.sort, column);
     return (
@@ -615,6 +616,7 @@ function SalesTable({
     );
   };
   return (
+    <div className="sales-table-wrap">
     <table className="table sales-table" data-testid="sales-table">
       <thead>
         <tr>
@@ -629,7 +631,10 @@ function SalesTable({
       <tbody>
         {rows.map((row) => (
           <tr key={row.line_id} data-testid="sale-row">
-            <td className="sales-table__date muted nowrap">{dateFormat.format(new Date(row.created_at))}</td>
+            <td className="sales-table__date nowrap">
+              {dateFormat.format(new Date(row.created_at))}
+              <span className="sales-table__time">{timeFormat.format(new Date(row.created_at))}</span>
+            </td>
             <td className="sales-table__product">
               <span className="table__title">{row.product.title}</span>
               <span className="table__sub">
@@ -657,6 +662,7 @@ function SalesTable({
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
