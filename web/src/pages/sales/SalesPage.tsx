@@ -168,20 +168,22 @@ export function SalesPage() {
   const filtered = isFiltered(filters);
   const csvHref = salesApi.exportUrl(exportQuery(filters));
 
+  const noSalesAtAll = list.status === 'ready' && list.rows.length === 0 && !filtered;
   const header = (
     <PageHeader
       title={t('sales.title')}
       description={t('sales.description')}
+      // Nothing to download in a store without sales.
       actions={
-        <a className="button button--secondary" href={csvHref} download title={t('sales.downloadCsvTitle')} data-testid="download-csv">
-          <DownloadIcon />
-          {t('sales.downloadCsv')}
-        </a>
+        noSalesAtAll ? undefined : (
+          <a className="button button--secondary" href={csvHref} download title={t('sales.downloadCsvTitle')} data-testid="download-csv">
+            <DownloadIcon />
+            {t('sales.downloadCsv')}
+          </a>
+        )
       }
     />
   );
-
-  const noSalesAtAll = list.status === 'ready' && list.rows.length === 0 && !filtered;
 
   return (
     <div className="sales">

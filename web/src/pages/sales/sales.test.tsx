@@ -256,6 +256,7 @@ describe('sales states', () => {
     expect(await screen.findByText('No sales yet')).toBeTruthy();
     expect(screen.getByText('Sales for Demo Store will appear here once the first order comes in.')).toBeTruthy();
     expect(screen.queryByText('No sales match this search')).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull();
   });
 
   it('says "no match" for a search without results, and clears it', async () => {
