@@ -5,7 +5,8 @@ import { RequireAnonymous, RequireAuth, RootRedirect } from './components/Guards
 import { LoginPage } from './pages/LoginPage';
 import { SignupPage } from './pages/SignupPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { MessagesPage, NotFoundPage, SalesPage } from './pages/PlaceholderPages';
+import { MessagesPage, NotFoundPage } from './pages/PlaceholderPages';
+import { SalesPage } from './pages/sales/SalesPage';
 import { ProductsListPage } from './pages/products/ProductsListPage';
 import { ProductEditorPage } from './pages/products/ProductEditorPage';
 import { BalancePage } from './pages/BalancePage';
@@ -23,7 +24,11 @@ export function AppRoutes() {
       <Route path="/signup" element={<RequireAnonymous><SignupPage /></RequireAnonymous>} />
       <Route path="/app" element={<RequireAuth seller><AppLayout nav={SELLER_NAV} /></RequireAuth>}>
         <Route index element={<Navigate to="sales" replace />} />
-        <Route path="sales" element={<SalesPage />} />
+        {/* The order panel and the customer's history open over the list; SalesPage reads the path. */}
+        <Route path="sales" element={<SalesPage />}>
+          <Route path="orders/:orderId" element={null} />
+          <Route path="orders/:orderId/history" element={null} />
+        </Route>
         <Route path="products" element={<ProductsListPage />} />
         <Route path="products/new" element={<ProductEditorPage />} />
         <Route path="products/:productId" element={<ProductEditorPage />} />

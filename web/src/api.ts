@@ -619,3 +619,140 @@ export const buyer = {
     return apiRequest<{ url: string; expires_at: string }>('POST', `/library/${enc(entitlementId)}/files/${enc(fileId)}/link`);
   },
 };
+
+// ---------- Sales view (seller; see notes/contract.md of Issue 4) ----------
+
+export type SaleStatus = 'complete' | 'refunded' | 'partially_refunded' | 'refund_processing' | 'disputed';
+
+export interface SaleRow {
+  order_id: string;
+  line_id: string;
+  created_at: string;
+  product: { id: string; title: string };
+  tier: string;
+  quantity: number;
+  customer: { id: string; name: string; email: string };
+  status: SaleStatus | string;
+  price_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  refunded_minor: number;
+  currency: string;
+  country: string;
+  region?: string;
+  payment?: { brand: string; last4: string } | null;
+  license_key?: string | null;
+}
+
+export interface SalesPage extends Page<SaleRow> {
+  summary: { count: number; total_minor: number; currency: string };
+}
+
+export interface SalesBucket {
+  period_start: string;
+  count: number;
+  total_minor: number;
+}
+
+export interface SalesTimeseries {
+  interval: 'day' | 'week' | 'month';
+  currency: string;
+  data: SalesBucket[];
+}
+
+export interface OrderDetailLine {
+  id: string;
+  product: { id: string; title: string };
+  tier: string;
+  terms?: string;
+  quantity: number;
+  unit_price_minor: number;
+  price_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  refunded_minor: number;
+  status: string;
+  license_key: string | null;
+  access: 'active' | 'revoked' | string;
+  entitlement_id?: string;
+  downloads: { count: number; files: { file_id: string; filename: string; count: number }[] };
+}
+
+export interface OrderDetails {
+  id: string;
+  created_at: string;
+  status: string;
+  currency: string;
+  customer: { id: string; name: string; email: string; country: string };
+  lines: OrderDetailLine[];
+  subtotal_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  fee_minor: number;
+  net_minor: number;
+  refunded_minor: number;
+  tax: { country: string; region: string; rate_ppm: number; label: string } | null;
+  payment: { brand: string; last4: string } | null;
+  available_at: string | null;
+  status_history: { status: string; at: string; note?: string }[];
+  refunds: { id: string; status: string; amount_minor: number; created_at?: string; reason?: string }[];
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  email: string;
+  country: string;
+  created_at: string;
+  currency: string;
+  orders_count: number;
+  total_spent_minor: number;
+  refunded_minor: number;
+  first_order_at: string | null;
+  last_order_at: string | null;
+}
+
+export interface CustomerTransaction {
+  type: 'purchase' | 'refund' | string;
+  id: string;
+  order_id: string;
+  created_at: string;
+  description: string;
+  amount_minor: number;
+  currency: string;
+  status: string;
+}
+
+export interface CustomerTransactions extends Page<CustomerTransaction> {
+  totals: { count: number; purchases_minor: number; refunds_minor: number; net_minor: number; currency: string };
+}
+
+/** `params` is already a query string without "?" (see sales/salesQuery.ts). */
+const withQuery = (path: string, params: string) => (params ? `${path}?${params}` : path);
+
+export const sales = {
+  list(params: string, signal?: AbortSignal): Promise<SalesPage> {
+    return apiRequest<SalesPage>('GET', withQuery('/sales', params), undefined, { signal });
+  },
+  timeseries(params: string, signal?: AbortSignal): Promise<SalesTimeseries> {
+    return apiRequest<SalesTimeseries>('GET', withQuery('/sales/timeseries', params), undefined, { signal });
+  },
+  /** A plain link: the browser downloads it with the session cookie (GET needs no CSRF token). */
+  exportUrl(params: string): string {
+    return API_BASE + withQuery('/sales/export.csv', params);
+  },
+  order(orderId: string, signal?: AbortSignal): Promise<OrderDetails> {
+    return apiRequest<OrderDetails>('GET', `/orders/${enc(orderId)}`, undefined, { signal });
+  },
+  customer(customerId: string, signal?: AbortSignal): Promise<Customer> {
+    return apiRequest<Customer>('GET', `/customers/${enc(customerId)}`, undefined, { signal });
+  },
+  transactions(customerId: string, cursor: string | undefined, signal?: AbortSignal): Promise<CustomerTransactions> {
+    return apiRequest<CustomerTransactions>(
+      'GET',
+      `/customers/${enc(customerId)}/transactions${query({ limit: 25, cursor })}`,
+      undefined,
+      { signal },
+    );
+  },
+};

@@ -12,6 +12,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { salesRoute, seedSales } from './mock-sales.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const DEFAULT_DIST_DIR = resolve(here, '../../dist');
@@ -76,8 +77,10 @@ function createState(demo) {
     loginFailures: new Map(), // email → {count, lockedUntil}
     idempotency: new Map(), // key → {hash, status, body}
     requests: [], // {method, path, headers, body} — for tests that inspect what the UI sent
+    sales: new Map(), // store id → {products, orders}: the demo store's sales (mock-sales.mjs)
   };
-  addAccount(state, { ...demo, storeName: demo.storeName });
+  const seller = addAccount(state, { ...demo, storeName: demo.storeName });
+  state.sales.set(seller.storeId, seedSales(state.stores.get(seller.storeId)));
   return state;
 }
 
@@ -237,7 +240,7 @@ async function readJson(req) {
   }
 }
 
-async function handleApi(state, req, res, path) {
+async function handleApi(state, req, res, path, params = new URLSearchParams()) {
   const { text, body } = req.method === 'GET' ? { text: '', body: {} } : await readJson(req);
   state.requests.push({ method: req.method, path, headers: { ...req.headers }, body });
 
@@ -255,12 +258,16 @@ async function handleApi(state, req, res, path) {
     idem = { key, hash };
   }
 
-  const answer = await route(state, req, res, path, body);
+  const answer = await route(state, req, res, path, body, params);
   if (idem && answer.status < 500) state.idempotency.set(idem.key, { hash: idem.hash, ...answer });
+  if (answer.raw !== undefined) {
+    res.writeHead(answer.status, { 'Cache-Control': 'no-store', ...answer.headers });
+    return res.end(answer.raw);
+  }
   return send(res, answer.status, answer.body);
 }
 
-async function route(state, req, res, path, body) {
+async function route(state, req, res, path, body, params) {
   const m = req.method;
   if (m === 'POST' && path === '/auth/login') {
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
@@ -316,6 +323,13 @@ async function route(state, req, res, path, body) {
     const store = requireStore(state, current);
     if (m === 'PATCH') Object.assign(store, validateStorePatch(body));
     return { status: 200, body: store };
+  }
+
+  if (m === 'GET' && (path === '/products' || path.startsWith('/sales') || path.startsWith('/orders/') || path.startsWith('/customers/'))) {
+    const current = requireSession(state, req);
+    const store = requireStore(state, current);
+    const answer = salesRoute({ method: m, path, params, store, data: state.sales.get(store.id), HttpError });
+    if (answer) return answer;
   }
 
   throw new HttpError(404, 'not_found', 'route_not_found', `No route for ${m} /api/v1${path}.`);
@@ -375,7 +389,7 @@ export async function startMockServer({
     if (log) console.log(req.method, url.pathname);
     try {
       if (url.pathname.startsWith('/api/v1/')) {
-        await handleApi(state, req, res, url.pathname.slice('/api/v1'.length));
+        await handleApi(state, req, res, url.pathname.slice('/api/v1'.length), url.searchParams);
       } else if (url.pathname.startsWith('/api/')) {
         throw new HttpError(404, 'not_found', 'route_not_found', 'Unknown API version.');
       } else {
