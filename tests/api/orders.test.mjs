@@ -259,7 +259,10 @@ describe('order details and customers', () => {
       assert.equal(micros(c.first_order_at), Math.min(...times));
       assert.equal(micros(c.last_order_at), Math.max(...times));
       expectRfc3339(c.created_at, 'created_at');
-      assert.ok(micros(c.created_at) <= Math.min(...times));
+      // Created by the first purchase, in its transaction.
+      assert.ok(micros(c.created_at) <= Math.min(...times) && micros(c.created_at) > Math.min(...times) - 60e6, c.created_at);
+      const [[stored]] = dbRows(srv.server, `SELECT created_at FROM customers WHERE public_id = '${customerId}'`);
+      assert.equal(Number(stored), micros(c.created_at), 'created_at is stored, not derived');
       assert.ok(!res.text.includes('fingerprint'));
     });
 

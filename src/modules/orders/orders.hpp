@@ -124,9 +124,9 @@ std::vector<HistoryEvent> status_history(const Order& order, Micros now,
                                          std::vector<HistoryEvent> recorded);
 
 // --- store (SQL) ---
-// The store's customer record for an account, created on the first purchase.
+// The store's customer record for an account, created on the first purchase (at `now`).
 Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
-                                 const std::string& name, const std::string& email);
+                                 const std::string& name, const std::string& email, Micros now);
 // Inserts the order and its lines; fills ids and public ids.
 Result<Order> insert_order(db::Tx& tx, Order order);
 // An order of the store by public id; not_found `not_found` otherwise.

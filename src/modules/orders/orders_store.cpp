@@ -73,11 +73,11 @@ Result<Order> find_one(db::Tx& tx, const char* owner_column, int64_t owner,
 }  // namespace
 
 Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
-                                 const std::string& name, const std::string& email) {
+                                 const std::string& name, const std::string& email, Micros now) {
   SD_TRY(tx.exec(
       "INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (store_id, user_id) DO NOTHING",
-      {new_public_id("cus"), store_id, user_id, name, email}));
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, user_id) DO NOTHING",
+      {new_public_id("cus"), store_id, user_id, name, email, now}));
   auto row = SD_TRY(tx.query_one(
       "SELECT id, public_id, name, email FROM customers WHERE store_id = $1 AND user_id = $2",
       {store_id, user_id}));
