@@ -90,8 +90,8 @@ Result<TransactionPage> customer_transactions(db::Database& db, int64_t store_id
     // One source per kind, each asked for one row more than the page to learn has_more.
     // Issue 5 adds the customer's refunds as a second source.
     std::vector<std::vector<Transaction>> sources(1);
-    for (const auto& p : SD_TRY(orders::customer_purchases(tx, store_id, summary.customer.id,
-                                                           keyset, limit + 1))) {
+    for (const auto& p :
+         SD_TRY(orders::customer_purchases(tx, store_id, summary.customer.id, keyset, limit + 1))) {
       sources[0].push_back({"purchase", p.order_public_id, p.order_public_id, p.created_at,
                             p.description, p.total_minor, p.currency,
                             orders::payment_status(p.total_minor, p.refunded_minor)});
@@ -149,8 +149,8 @@ Result<TransactionCursor> decode_cursor(std::string_view text) {
   const char* b = plain.data();
   auto [e1, ec1] = std::from_chars(b, b + dot1, c.at);
   auto [e2, ec2] = std::from_chars(b + dot1 + 1, b + dot2, c.rank);
-  if (ec1 != std::errc{} || e1 != b + dot1 || ec2 != std::errc{} || e2 != b + dot2 ||
-      c.at < 0 || c.rank < 0 || c.rank > 1)
+  if (ec1 != std::errc{} || e1 != b + dot1 || ec2 != std::errc{} || e2 != b + dot2 || c.at < 0 ||
+      c.rank < 0 || c.rank > 1)
     return bad();
   c.id = plain.substr(dot2 + 1);
   return c;

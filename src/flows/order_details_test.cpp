@@ -27,8 +27,9 @@ TEST(TransactionCursor, RoundTripsAndIsOpaque) {
 }
 
 TEST(TransactionCursor, RefusesWhatItDidNotWrite) {
-  for (const std::string& bad : std::vector<std::string>{"", "abc", "zz", "31", encode_cursor({5, 0, ""}), "2e2e2e", "312e392e41",
-        "2d312e302e41" /* "-1.0.A" */, "31322e302e" /* no id */}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "abc", "zz", "31", encode_cursor({5, 0, ""}), "2e2e2e", "312e392e41",
+           "2d312e302e41" /* "-1.0.A" */, "31322e302e" /* no id */}) {
     const auto r = decode_cursor(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, "invalid_cursor");

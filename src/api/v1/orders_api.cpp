@@ -20,25 +20,25 @@ nlohmann::json line_json(const flows::LineDetails& d) {
   auto files = nlohmann::json::array();
   for (const auto& f : d.files)
     files.push_back({{"file_id", f.file_public_id}, {"filename", f.filename}, {"count", f.count}});
-  return {{"id", l.public_id},
-          {"product", {{"id", l.product_public_id}, {"title", l.product_title}}},
-          {"tier", l.tier_name},
-          {"tier_id", l.tier_public_id},
-          {"terms", l.terms},
-          {"quantity", l.quantity},
-          {"unit_price_minor", l.unit_price_minor},
-          {"price_minor", l.subtotal_minor},
-          {"tax_minor", l.tax_minor},
-          {"total_minor", l.total_minor},
-          {"fee_minor", l.fee_minor},
-          {"refunded_minor", l.refunded_minor},
-          {"status", orders::payment_status(l.total_minor, l.refunded_minor)},
-          {"license_key", d.license_key ? nlohmann::json(*d.license_key) : nlohmann::json(nullptr)},
-          {"access", d.revoked ? "revoked" : "active"},
-          {"entitlement_id", d.entitlement_public_id.empty()
-                                 ? nlohmann::json(nullptr)
-                                 : nlohmann::json(d.entitlement_public_id)},
-          {"downloads", {{"count", d.downloads}, {"files", files}}}};
+  return {
+      {"id", l.public_id},
+      {"product", {{"id", l.product_public_id}, {"title", l.product_title}}},
+      {"tier", l.tier_name},
+      {"tier_id", l.tier_public_id},
+      {"terms", l.terms},
+      {"quantity", l.quantity},
+      {"unit_price_minor", l.unit_price_minor},
+      {"price_minor", l.subtotal_minor},
+      {"tax_minor", l.tax_minor},
+      {"total_minor", l.total_minor},
+      {"fee_minor", l.fee_minor},
+      {"refunded_minor", l.refunded_minor},
+      {"status", orders::payment_status(l.total_minor, l.refunded_minor)},
+      {"license_key", d.license_key ? nlohmann::json(*d.license_key) : nlohmann::json(nullptr)},
+      {"access", d.revoked ? "revoked" : "active"},
+      {"entitlement_id", d.entitlement_public_id.empty() ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(d.entitlement_public_id)},
+      {"downloads", {{"count", d.downloads}, {"files", files}}}};
 }
 
 nlohmann::json evidence_json(const std::string& stored) {
@@ -59,38 +59,38 @@ Result<http::Response> get_order(Ctx& ctx) {
   auto history = nlohmann::json::array();
   for (const auto& h : d.history)
     history.push_back({{"status", h.status}, {"at", format_rfc3339(h.at)}, {"note", h.note}});
-  return json_ok(
-      {{"id", o.public_id},
-       {"created_at", format_rfc3339(o.created_at)},
-       {"status", orders::payment_status(o.total_minor, refunded)},
-       {"currency", o.currency},
-       {"customer",
-        {{"id", d.customer.public_id},
-         {"name", d.customer.name},
-         {"email", d.customer.email},
-         {"country", o.tax_country}}},
-       {"lines", lines},
-       {"subtotal_minor", o.subtotal_minor},
-       {"tax_minor", o.tax_minor},
-       {"total_minor", o.total_minor},
-       {"fee_minor", o.fee_minor},
-       {"net_minor", o.net_minor},
-       {"refunded_minor", refunded},
-       {"tax",
-        {{"country", o.tax_country},
-         {"region", o.tax_region},
-         {"rate_ppm", o.tax_rate_ppm},
-         {"label", o.tax_label},
-         {"evidence", evidence_json(o.evidence)}}},
-       {"payment", {{"brand", o.payment_brand}, {"last4", o.payment_last4}}},
-       {"consent_at", time_or_null(o.consent_at)},
-       {"available_at", format_rfc3339(o.available_at)},
-       {"status_history", history},
-       {"refunds", nlohmann::json::array()}});
+  return json_ok({{"id", o.public_id},
+                  {"created_at", format_rfc3339(o.created_at)},
+                  {"status", orders::payment_status(o.total_minor, refunded)},
+                  {"currency", o.currency},
+                  {"customer",
+                   {{"id", d.customer.public_id},
+                    {"name", d.customer.name},
+                    {"email", d.customer.email},
+                    {"country", o.tax_country}}},
+                  {"lines", lines},
+                  {"subtotal_minor", o.subtotal_minor},
+                  {"tax_minor", o.tax_minor},
+                  {"total_minor", o.total_minor},
+                  {"fee_minor", o.fee_minor},
+                  {"net_minor", o.net_minor},
+                  {"refunded_minor", refunded},
+                  {"tax",
+                   {{"country", o.tax_country},
+                    {"region", o.tax_region},
+                    {"rate_ppm", o.tax_rate_ppm},
+                    {"label", o.tax_label},
+                    {"evidence", evidence_json(o.evidence)}}},
+                  {"payment", {{"brand", o.payment_brand}, {"last4", o.payment_last4}}},
+                  {"consent_at", time_or_null(o.consent_at)},
+                  {"available_at", format_rfc3339(o.available_at)},
+                  {"status_history", history},
+                  {"refunds", nlohmann::json::array()}});
 }
 
 Result<http::Response> get_customer(Ctx& ctx) {
-  const auto s = SD_TRY(flows::customer_summary(*ctx.svc.db, ctx.store_id, ctx.req.path_param("id")));
+  const auto s =
+      SD_TRY(flows::customer_summary(*ctx.svc.db, ctx.store_id, ctx.req.path_param("id")));
   return json_ok({{"id", s.customer.public_id},
                   {"name", s.customer.name},
                   {"email", s.customer.email},
@@ -106,9 +106,8 @@ Result<http::Response> get_customer(Ctx& ctx) {
 
 Result<http::Response> get_transactions(Ctx& ctx) {
   const auto page = SD_TRY(paging(ctx.req));
-  const auto p = SD_TRY(flows::customer_transactions(*ctx.svc.db, ctx.store_id,
-                                                     ctx.req.path_param("id"), page.limit,
-                                                     page.cursor));
+  const auto p = SD_TRY(flows::customer_transactions(
+      *ctx.svc.db, ctx.store_id, ctx.req.path_param("id"), page.limit, page.cursor));
   auto data = nlohmann::json::array();
   for (const auto& t : p.data) {
     data.push_back({{"type", t.type},

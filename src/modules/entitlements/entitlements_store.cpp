@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* kColumns =
     "e.id, e.public_id, e.store_id, e.user_id, e.order_id, o.public_id, e.order_line_id, "
-    "e.product_id, e.revoked_at, e.created_at, e.revoked_reason FROM entitlements e JOIN orders o ON o.id = e.order_id";
+    "e.product_id, e.revoked_at, e.created_at, e.revoked_reason "
+    "FROM entitlements e JOIN orders o ON o.id = e.order_id";
 
 Entitlement from_row(const db::Row& r) {
   return Entitlement{r.i64(0), r.text(1), r.i64(2), r.i64(3), r.i64(4), r.text(5),
