@@ -236,7 +236,8 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
                         ? SD_TRY(accounts::get_user(tx, *in.buyer_user_id))
                         : SD_TRY(accounts::find_or_create_buyer(tx, in.email, in.name, now, &created));
   SD_TRY_VOID(ensure_may_buy(tx, q.store.id, user.id, canonical_email(in.email), pm.fingerprint));
-  const auto customer = SD_TRY(orders::upsert_customer(tx, q.store.id, user.id, in.name, in.email));
+  const auto customer =
+      SD_TRY(orders::upsert_customer(tx, q.store.id, user.id, in.name, in.email, now));
 
   orders::Order o = q.order;
   o.customer_id = customer.id;

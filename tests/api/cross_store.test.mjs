@@ -52,6 +52,11 @@ async function setupA(a) {
   const link = await fx.buyer.post(`/api/v1/library/${fx.entId}/files/${fx.soldFileId}/link`);
   expectStatus(await fetch(a.baseUrl + link.json.url).then(async (r) => ({ status: r.status, text: await r.text() })), 200);
   expectStatus(await a.post(`/api/v1/entitlements/${fx.revokedEntId}/revoke`), 200);
+  // Sales: the first order's details and its customer.
+  fx.orderId = first.order.id;
+  const details = await a.get(`/api/v1/orders/${fx.orderId}`);
+  expectStatus(details, 200);
+  fx.customerId = details.json.customer.id;
   return fx;
 }
 
@@ -158,7 +163,25 @@ const CASES = [
     path: (fx) => `/api/v1/library/${fx.entId}/files/${fx.soldFileId}/link`,
     missing: '/api/v1/library/ent_doesnotexist0000000000/files/file_doesnotexist0000000000/link',
   },
-  // Add products, orders, customers, threads, … here (see the header comment).
+  // Sales: A's order details and A's customer (summary and transactions).
+  {
+    name: "A's order",
+    method: 'GET',
+    path: (fx) => `/api/v1/orders/${fx.orderId}`,
+    missing: '/api/v1/orders/SD-0000-0000',
+  },
+  {
+    name: "A's customer",
+    method: 'GET',
+    path: (fx) => `/api/v1/customers/${fx.customerId}`,
+  },
+  {
+    name: "A's customer (transactions)",
+    method: 'GET',
+    path: (fx) => `/api/v1/customers/${fx.customerId}/transactions`,
+    missing: '/api/v1/customers/cus_doesnotexist0000000000/transactions',
+  },
+  // Add threads, … here (see the header comment).
 ];
 
 function bogusPath(path) {

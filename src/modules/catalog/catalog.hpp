@@ -31,6 +31,7 @@ struct File {
   std::string sha256;
   std::string storage_key;  // where platform/files keeps the bytes
   Micros created_at = 0;
+  bool deleted = false;  // only files_ever() returns deleted files
 };
 
 struct Link {
@@ -100,6 +101,9 @@ Result<Purchasable> find_purchasable(db::Tx& tx, int64_t store_id,
 // A product by internal id (any status) with files, links and support materials, for the
 // library and receipts.
 Result<Product> get_product_by_id(db::Tx& tx, int64_t product_id);
+// Every file a product ever had, deleted ones included (downloads of them stay counted), in
+// upload order.
+Result<std::vector<File>> files_ever(db::Tx& tx, int64_t product_id);
 
 // --- inputs ---------------------------------------------------------------------------------
 

@@ -335,6 +335,19 @@ Result<Purchasable> find_purchasable(db::Tx& tx, int64_t store_id,
   return out;
 }
 
+Result<std::vector<File>> files_ever(db::Tx& tx, int64_t product_id) {
+  auto rows = SD_TRY(tx.query(
+      "SELECT id, public_id, filename, content_type, size_bytes, sha256, storage_key, created_at, "
+      "deleted_at FROM product_files WHERE product_id = $1 ORDER BY id",
+      {product_id}));
+  std::vector<File> out;
+  for (const auto& r : rows) {
+    out.push_back(file_from_row(r, 0));
+    out.back().deleted = !r.is_null(8);
+  }
+  return out;
+}
+
 Result<Product> get_product_by_id(db::Tx& tx, int64_t product_id) {
   auto row = SD_TRY(tx.query_one(
       std::string("SELECT ") + kProductColumns + " FROM products WHERE id = $1", {product_id}));

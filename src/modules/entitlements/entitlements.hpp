@@ -24,6 +24,7 @@ struct Entitlement {
   int64_t product_id = 0;
   std::optional<Micros> revoked_at;
   Micros created_at = 0;
+  std::string revoked_reason;  // "" while not revoked
 };
 
 // A signed download link's content.
@@ -49,6 +50,9 @@ Result<std::vector<Entitlement>> list_for_user(db::Tx& tx, int64_t user_id);
 Result<Entitlement> get_for_user(db::Tx& tx, int64_t user_id, std::string_view public_id);
 // One of the store's entitlements; not_found for another store's.
 Result<Entitlement> get_for_store(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// The entitlements an order of the store granted (bundles grant several per line), by line
+// then grant order.
+Result<std::vector<Entitlement>> list_for_order(db::Tx& tx, int64_t store_id, int64_t order_id);
 // Any entitlement by public id (a signed download link names it); not_found otherwise.
 Result<Entitlement> get_for_any(db::Tx& tx, std::string_view public_id);
 // Revokes / restores; returns whether anything changed.

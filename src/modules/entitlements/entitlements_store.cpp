@@ -7,11 +7,12 @@ namespace {
 
 constexpr const char* kColumns =
     "e.id, e.public_id, e.store_id, e.user_id, e.order_id, o.public_id, e.order_line_id, "
-    "e.product_id, e.revoked_at, e.created_at FROM entitlements e JOIN orders o ON o.id = e.order_id";
+    "e.product_id, e.revoked_at, e.created_at, e.revoked_reason "
+    "FROM entitlements e JOIN orders o ON o.id = e.order_id";
 
 Entitlement from_row(const db::Row& r) {
   return Entitlement{r.i64(0), r.text(1), r.i64(2), r.i64(3), r.i64(4), r.text(5),
-                     r.i64(6), r.i64(7), r.opt_i64(8), r.i64(9)};
+                     r.i64(6), r.i64(7), r.opt_i64(8), r.i64(9), r.text(10)};
 }
 
 Result<Entitlement> one(db::Tx& tx, const std::string& where, db::Value a, db::Value b) {
@@ -37,7 +38,7 @@ Result<std::vector<Entitlement>> many(db::Tx& tx, const std::string& where, db::
 Result<Entitlement> grant(db::Tx& tx, int64_t store_id, int64_t user_id, int64_t order_id,
                           int64_t order_line_id, int64_t product_id, Micros now) {
   Entitlement e{0, new_public_id("ent"), store_id, user_id, order_id, {}, order_line_id,
-                product_id, std::nullopt, now};
+                product_id, std::nullopt, now, ""};
   auto row = SD_TRY(tx.query_one(
       "INSERT INTO entitlements (public_id, store_id, user_id, order_id, order_line_id, "
       "product_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -48,6 +49,17 @@ Result<Entitlement> grant(db::Tx& tx, int64_t store_id, int64_t user_id, int64_t
 
 Result<std::vector<Entitlement>> list_for_user(db::Tx& tx, int64_t user_id) {
   return many(tx, "e.user_id = $1 ORDER BY e.created_at DESC, e.id DESC", user_id);
+}
+
+Result<std::vector<Entitlement>> list_for_order(db::Tx& tx, int64_t store_id, int64_t order_id) {
+  auto rows = SD_TRY(tx.query(std::string("SELECT ") + kColumns +
+                                  " WHERE e.order_id = $1 AND e.store_id = $2 "
+                                  "ORDER BY e.order_line_id, e.id",
+                              {order_id, store_id}));
+  std::vector<Entitlement> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(from_row(r));
+  return out;
 }
 
 Result<Entitlement> get_for_user(db::Tx& tx, int64_t user_id, std::string_view public_id) {

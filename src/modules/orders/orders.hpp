@@ -71,24 +71,79 @@ struct Order {
   std::vector<Line> lines;
 };
 
+// A customer of the store with the sums of their orders (R-SALES-5).
+struct CustomerSummary {
+  Customer customer;
+  Micros created_at = 0;
+  std::string country;  // of the latest order ("" before any)
+  std::string currency;  // of the latest order ("" before any)
+  int64_t orders_count = 0;
+  int64_t total_spent_minor = 0;  // sum of the orders' totals, as paid
+  int64_t refunded_minor = 0;     // sum of what was refunded from them
+  std::optional<Micros> first_order_at;
+  std::optional<Micros> last_order_at;
+};
+
+// A position in a newest-first list: rows strictly after it come before (at, public_id) in
+// the order created_at DESC, public_id DESC. `public_id` = nullopt means "every row at `at`
+// too" (the cursor sat on another kind of row at that instant).
+struct Keyset {
+  Micros at = 0;
+  std::optional<std::string> public_id;
+};
+
+// One order as a line of a customer's transaction history.
+struct PurchaseRow {
+  std::string order_public_id;
+  Micros created_at = 0;
+  std::string description;  // the product titles, in line order
+  int64_t total_minor = 0;
+  int64_t refunded_minor = 0;
+  std::string currency;
+};
+
+// One entry of an order's status history.
+struct HistoryEvent {
+  std::string status;  // paid | funds_available | access_revoked | (issue 5: refund_…)
+  Micros at = 0;
+  std::string note;
+};
+
 // --- rules (pure) ---
 // "SD-" + 4 + "-" + 4 Crockford base32 characters (40 random bits; collisions retried).
 std::string new_order_public_id();
 // Sums the lines into the order's subtotal/tax/total/fee/net; invalid_input
 // `amount_overflow` if any sum leaves int64.
 Result<void> total_up(Order& order);
+// complete | partially_refunded | refunded, from what was paid and what was refunded.
+std::string payment_status(int64_t total_minor, int64_t refunded_minor);
+// The order's history, oldest first: paid at created_at, funds available once `now` reached
+// available_at, then `recorded` events (access changes, refunds…) placed by time; events at
+// the same instant keep that order.
+std::vector<HistoryEvent> status_history(const Order& order, Micros now,
+                                         std::vector<HistoryEvent> recorded);
 
 // --- store (SQL) ---
-// The store's customer record for an account, created on the first purchase.
+// The store's customer record for an account, created on the first purchase (at `now`).
 Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
-                                 const std::string& name, const std::string& email);
+                                 const std::string& name, const std::string& email, Micros now);
 // Inserts the order and its lines; fills ids and public ids.
 Result<Order> insert_order(db::Tx& tx, Order order);
-// An order of the store by public id; not_found `order_not_found` otherwise.
+// An order of the store by public id; not_found `not_found` otherwise.
 Result<Order> get_order(db::Tx& tx, int64_t store_id, std::string_view public_id);
 // The order paid by a provider charge, if any (a charge pays at most one order).
 Result<std::optional<Order>> find_by_charge(db::Tx& tx, std::string_view provider_charge_id);
-// An order of the buyer by public id; not_found `order_not_found` otherwise.
+// The store's customer (by internal id); not_found `not_found` otherwise.
+Result<Customer> get_customer(db::Tx& tx, int64_t store_id, int64_t customer_id);
+// The store's customer by public id with their sums; not_found `not_found` for
+// another store's or an unknown id.
+Result<CustomerSummary> customer_summary(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// The customer's orders newest first (created_at DESC, public_id DESC), strictly after
+// `after` when given, at most `limit`.
+Result<std::vector<PurchaseRow>> customer_purchases(db::Tx& tx, int64_t store_id,
+                                                    int64_t customer_id,
+                                                    const std::optional<Keyset>& after, int limit);
+// An order of the buyer by public id; not_found `not_found` otherwise.
 Result<Order> get_buyer_order(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id);
 
 }  // namespace sd::orders

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "core/ids.hpp"
 #include "modules/orders/orders.hpp"
 
@@ -27,6 +29,26 @@ Result<void> total_up(Order& o) {
   o.fee_minor = fee;
   o.net_minor = subtotal - fee;
   return {};
+}
+
+std::string payment_status(int64_t total_minor, int64_t refunded_minor) {
+  if (refunded_minor <= 0) return "complete";
+  return refunded_minor >= total_minor ? "refunded" : "partially_refunded";
+}
+
+std::vector<HistoryEvent> status_history(const Order& o, Micros now,
+                                         std::vector<HistoryEvent> recorded) {
+  std::vector<HistoryEvent> out;
+  out.push_back({"paid", o.created_at,
+                 "Paid with " + o.payment_brand + " ending " + o.payment_last4});
+  // Funds become available when the hold ends; until the store's clock passes it the
+  // order's available_at field says when, but it is not yet history.
+  if (now >= o.available_at)
+    out.push_back({"funds_available", o.available_at, "The seller's share became available"});
+  for (auto& e : recorded) out.push_back(std::move(e));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const HistoryEvent& a, const HistoryEvent& b) { return a.at < b.at; });
+  return out;
 }
 
 }  // namespace sd::orders

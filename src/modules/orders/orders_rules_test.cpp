@@ -49,3 +49,56 @@ TEST(OrdersRules, TotalUpRefusesOverflow) {
 
 }  // namespace
 }  // namespace sd::orders
+
+namespace sd::orders {
+namespace {
+
+Order paid_order() {
+  Order o;
+  o.created_at = 1'000;
+  o.available_at = 5'000;
+  o.payment_brand = "visa";
+  o.payment_last4 = "4242";
+  return o;
+}
+
+std::vector<std::string> statuses(const std::vector<HistoryEvent>& h) {
+  std::vector<std::string> out;
+  for (const auto& e : h) out.push_back(e.status);
+  return out;
+}
+
+TEST(OrdersRules, PaymentStatusFollowsWhatWasRefunded) {
+  EXPECT_EQ(payment_status(1190, 0), "complete");
+  EXPECT_EQ(payment_status(1190, 1), "partially_refunded");
+  EXPECT_EQ(payment_status(1190, 1189), "partially_refunded");
+  EXPECT_EQ(payment_status(1190, 1190), "refunded");
+  EXPECT_EQ(payment_status(0, 0), "complete");  // a free order
+}
+
+TEST(OrdersRules, HistoryBeforeTheHoldEndsIsPaidOnly) {
+  const auto h = status_history(paid_order(), 4'999, {});
+  ASSERT_EQ(statuses(h), std::vector<std::string>{"paid"});
+  EXPECT_EQ(h[0].at, 1'000);
+  EXPECT_EQ(h[0].note, "Paid with visa ending 4242");
+}
+
+TEST(OrdersRules, HistoryShowsFundsAvailableOnceTheClockReachesIt) {
+  const auto h = status_history(paid_order(), 5'000, {});
+  EXPECT_EQ(statuses(h), (std::vector<std::string>{"paid", "funds_available"}));
+  EXPECT_EQ(h[1].at, 5'000);
+}
+
+TEST(OrdersRules, HistoryPlacesRecordedEventsByTime) {
+  const auto h = status_history(
+      paid_order(), 9'000,
+      {{"access_revoked", 6'000, "b"}, {"access_revoked", 2'000, "a"}, {"refund", 6'000, "c"}});
+  EXPECT_EQ(statuses(h), (std::vector<std::string>{"paid", "access_revoked", "funds_available",
+                                                   "access_revoked", "refund"}));
+  EXPECT_EQ(h[1].note, "a");
+  EXPECT_EQ(h[3].note, "b");  // same instant: recorded order kept
+  EXPECT_EQ(h[4].note, "c");
+}
+
+}  // namespace
+}  // namespace sd::orders

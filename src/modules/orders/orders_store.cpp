@@ -64,7 +64,7 @@ Result<Order> find_one(db::Tx& tx, const char* owner_column, int64_t owner,
   auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o." +
                                      owner_column + " = $1 AND o.public_id = $2",
                                  {owner, public_id}));
-  if (!row) return fail(ErrorKind::not_found, "order_not_found", "order not found", "order_id");
+  if (!row) return fail(ErrorKind::not_found, "not_found", "order not found", "order_id");
   auto o = order_from(*row);
   SD_TRY_VOID(load_lines(tx, o));
   return o;
@@ -73,11 +73,11 @@ Result<Order> find_one(db::Tx& tx, const char* owner_column, int64_t owner,
 }  // namespace
 
 Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
-                                 const std::string& name, const std::string& email) {
+                                 const std::string& name, const std::string& email, Micros now) {
   SD_TRY(tx.exec(
       "INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (store_id, user_id) DO NOTHING",
-      {new_public_id("cus"), store_id, user_id, name, email}));
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, user_id) DO NOTHING",
+      {new_public_id("cus"), store_id, user_id, name, email, now}));
   auto row = SD_TRY(tx.query_one(
       "SELECT id, public_id, name, email FROM customers WHERE store_id = $1 AND user_id = $2",
       {store_id, user_id}));
@@ -130,6 +130,85 @@ Result<std::optional<Order>> find_by_charge(db::Tx& tx, std::string_view provide
 
 Result<Order> get_order(db::Tx& tx, int64_t store_id, std::string_view public_id) {
   return find_one(tx, "store_id", store_id, public_id);
+}
+
+Result<Customer> get_customer(db::Tx& tx, int64_t store_id, int64_t customer_id) {
+  auto row = SD_TRY(tx.query_one(
+      "SELECT id, public_id, user_id, name, email FROM customers WHERE store_id = $1 AND id = $2",
+      {store_id, customer_id}));
+  if (!row) return fail(ErrorKind::not_found, "not_found", "customer not found", "id");
+  return Customer{row->i64(0), row->text(1), store_id, row->i64(2), row->text(3), row->text(4)};
+}
+
+Result<CustomerSummary> customer_summary(db::Tx& tx, int64_t store_id,
+                                         std::string_view public_id) {
+  auto row = SD_TRY(tx.query_one(
+      "SELECT c.id, c.public_id, c.user_id, c.name, c.email, c.created_at, "
+      "(SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id), "
+      "(SELECT COALESCE(SUM(o.total_minor), 0) FROM orders o WHERE o.customer_id = c.id), "
+      "(SELECT COALESCE(SUM(l.refunded_minor), 0) FROM order_lines l "
+      " JOIN orders o ON o.id = l.order_id WHERE o.customer_id = c.id), "
+      "(SELECT MIN(o.created_at) FROM orders o WHERE o.customer_id = c.id), "
+      "(SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id) "
+      "FROM customers c WHERE c.store_id = $1 AND c.public_id = $2",
+      {store_id, public_id}));
+  if (!row) return fail(ErrorKind::not_found, "not_found", "customer not found", "id");
+  CustomerSummary s;
+  s.customer = Customer{row->i64(0), row->text(1), store_id, row->i64(2), row->text(3),
+                        row->text(4)};
+  s.orders_count = row->i64(6);
+  s.total_spent_minor = row->i64(7);
+  s.refunded_minor = row->i64(8);
+  s.first_order_at = row->opt_i64(9);
+  s.last_order_at = row->opt_i64(10);
+  // Customers recorded before their creation time was stored read 0: their first order is
+  // when they became a customer.
+  s.created_at = row->i64(5) != 0 ? row->i64(5) : s.first_order_at.value_or(0);
+  auto latest = SD_TRY(tx.query_one(
+      "SELECT tax_country, currency FROM orders WHERE customer_id = $1 "
+      "ORDER BY created_at DESC, id DESC LIMIT 1",
+      {s.customer.id}));
+  if (latest) {
+    s.country = latest->text(0);
+    s.currency = latest->text(1);
+  }
+  return s;
+}
+
+Result<std::vector<PurchaseRow>> customer_purchases(db::Tx& tx, int64_t store_id,
+                                                    int64_t customer_id,
+                                                    const std::optional<Keyset>& after,
+                                                    int limit) {
+  // The page of orders first, then their lines (portable: no string aggregation).
+  const std::string where =
+      !after ? ""
+      : after->public_id
+          ? " AND (created_at < $4 OR (created_at = $4 AND public_id < $5))"
+          : " AND created_at <= $4";
+  const std::string sql =
+      "SELECT o.public_id, o.created_at, o.total_minor, o.currency, l.product_title, "
+      "l.refunded_minor FROM (SELECT id, public_id, created_at, total_minor, currency "
+      "FROM orders WHERE store_id = $1 AND customer_id = $2" + where +
+      " ORDER BY created_at DESC, public_id DESC LIMIT $3) o "
+      "JOIN order_lines l ON l.order_id = o.id ORDER BY o.created_at DESC, o.public_id DESC, l.id";
+  std::vector<db::Row> rows;
+  if (!after) {
+    rows = SD_TRY(tx.query(sql, {store_id, customer_id, limit}));
+  } else if (after->public_id) {
+    rows = SD_TRY(tx.query(sql, {store_id, customer_id, limit, after->at, *after->public_id}));
+  } else {
+    rows = SD_TRY(tx.query(sql, {store_id, customer_id, limit, after->at}));
+  }
+  std::vector<PurchaseRow> out;
+  for (const auto& r : rows) {
+    if (out.empty() || out.back().order_public_id != r.text(0)) {
+      out.push_back(PurchaseRow{r.text(0), r.i64(1), r.text(4), r.i64(2), r.i64(5), r.text(3)});
+    } else {
+      out.back().description += ", " + r.text(4);
+      out.back().refunded_minor += r.i64(5);
+    }
+  }
+  return out;
 }
 
 Result<Order> get_buyer_order(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id) {
