@@ -15,5 +15,6 @@ void register_storefront_routes(http::Router& router, Services& svc);  // public
 void register_checkout_routes(http::Router& router, Services& svc);    // checkout, buyer's orders
 void register_library_routes(http::Router& router, Services& svc);     // library, downloads, access
 void register_money_routes(http::Router& router, Services& svc);       // balance, payouts, licenses
+void register_sales_routes(http::Router& router, Services& svc);       // the Sales view: list, timeseries, CSV
 
 }  // namespace sd::api
