@@ -10,6 +10,7 @@
 //   walk     fragments under 3 characters (no trigram to look up), stores whose newest rows are
 //            all there is, and fragments dense enough that a page is found within ~20k rows;
 //   trigram  everything else.
+// Counts and sums (the summary, the timeseries) choose differently: see aggregate_plan.
 #include <algorithm>
 #include <array>
 
@@ -195,6 +196,15 @@ Result<Plan> choose_plan(db::Tx& tx, int64_t store_id, const Filter& f) {
   return Plan::trigram;
 }
 
+// Counting every match is another matter than finding a page: a walk must test every row of
+// the store, while the trigram index visits only the postings of the fragment's trigrams. On a
+// 20k-order store a count over a broad 3-4 letter fragment took 1-5 ms through FTS5 against
+// 24-31 ms for the substring scan, so aggregates use the trigram index whenever it applies.
+Plan aggregate_plan(const Filter& f) {
+  if (f.query.empty()) return Plan::index;
+  return codepoints(f.query) < kTrigramChars ? Plan::walk : Plan::trigram;
+}
+
 std::string order_by(Sort sort) {
   switch (sort) {
     case Sort::created_desc:
@@ -305,7 +315,7 @@ Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int 
 }
 
 Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f) {
-  const Plan plan = SD_TRY(choose_plan(tx, store_id, f));
+  const Plan plan = aggregate_plan(f);
   Sql q;
   const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
   auto rows = SD_TRY(q.query(
@@ -316,7 +326,7 @@ Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f) {
 Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filter& f,
                                        Interval interval) {
   SD_ASSERT(f.from && f.to);
-  const Plan plan = SD_TRY(choose_plan(tx, store_id, f));
+  const Plan plan = aggregate_plan(f);
   Sql q;
   const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
   // Days in SQL (integer division on both back ends), weeks and months from days here.
