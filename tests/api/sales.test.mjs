@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test, before, after } from './support/test.mjs';
-import { serverHooks } from './support/server.mjs';
+import { serverHooks, binaryPath } from './support/server.mjs';
 import { Client, expectStatus, signupBuyer } from './support/client.mjs';
 import { expectError, expectList, expectRfc3339 } from './support/assert.mjs';
 import { createShop, buy, advanceClock, DAY, CARDS, pool } from './support/selling.mjs';
@@ -372,6 +372,19 @@ describe('sales view', () => {
     assert.deepEqual(pythonCsv(bom.text.slice(1))[0], CSV_HEADER);
     const plain = await csv({ bom: '0' });
     assert.equal(plain.buf[0], 'o'.charCodeAt(0));
+  });
+
+  test('CLI: shopdesk export-sales writes the same CSV as the endpoint, stdout clean', async () => {
+    for (const [query, args] of [[{}, []], [{ q: 'Núñez', sort: 'total' }, ['--query', 'Núñez', '--sort', 'total']], [{ status: 'complete', country: 'de' }, ['--status', 'complete', '--country', 'de']]]) {
+      const api = (await csv(query)).text;
+      const r = spawnSync(binaryPath(), ['export-sales', '--store', shop.slug, '--database', srv.server.databaseUrl, '--data-dir', srv.server.dataDir, ...args], { maxBuffer: 64 << 20 });
+      assert.equal(r.status, 0, `export-sales failed: ${r.stderr}`);
+      assert.equal(r.stdout.toString('utf8'), api, `CLI CSV differs for ${JSON.stringify(query)}`);
+      assert.match(r.stderr.toString(), /exported \d+ sales/);
+    }
+    const bad = spawnSync(binaryPath(), ['export-sales', '--store', shop.slug, '--database', srv.server.databaseUrl, '--status', 'paid']);
+    assert.notEqual(bad.status, 0);
+    assert.equal(bad.stdout.length, 0);
   });
 
   test("another store's sales never appear; B sees only B's", async () => {
