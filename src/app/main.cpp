@@ -6,6 +6,8 @@
 
 #include <fstream>
 #include <sstream>
+#include <map>
+#include <tuple>
 
 #include "api/v1/api.hpp"
 #include "app/config.hpp"
@@ -13,6 +15,8 @@
 #include "app/periodic_job.hpp"
 #include "core/limits.hpp"
 #include "modules/idempotency/idempotency.hpp"
+#include "modules/sales/sales.hpp"
+#include "modules/stores/stores.hpp"
 #include "modules/server_state/server_state.hpp"
 #include "modules/tax/tax.hpp"
 #include "platform/mail/mail.hpp"
@@ -44,6 +48,9 @@ Result<std::unique_ptr<db::Database>> open_and_migrate(const Config& c, bool qui
   auto db = SD_TRY(db::open_database(c.database_url));
   const int applied = SD_TRY(db::migrate(*db));
   if (!quiet && applied > 0) log::info("migrated", {{"applied", applied}});
+  // Sales rows written before migration 0004 get their C++-normalised search text.
+  const int64_t rewritten = SD_TRY(sales::backfill_search(*db));
+  if (!quiet && rewritten > 0) log::info("sales search text rewritten", {{"rows", rewritten}});
   return db;
 }
 
@@ -191,6 +198,8 @@ int migrate_cmd(Config c) {
   if (!db) return report(db.error());
   auto applied = db::migrate(**db);
   if (!applied) return report(applied.error());
+  auto rewritten = sales::backfill_search(**db);
+  if (!rewritten) return report(rewritten.error());
   std::printf("migrations applied: %d\n", *applied);
   return 0;
 }
@@ -259,6 +268,54 @@ int seed_demo_cmd(Config c, flows::DemoSeedOptions options) {
   return 0;
 }
 
+// The CSV of GET /api/v1/sales/export.csv on stdout, from the same code (R-SALES-3). Filters
+// are the endpoint's query parameters, so they are validated by the same rules.
+int export_sales_cmd(Config c, const std::string& store_ref,
+                     const std::vector<std::pair<std::string, std::string>>& params) {
+  resolve(c);
+  log::init(log::Level::warn, false);
+  auto db = open_and_migrate(c, true);
+  if (!db) return report(db.error());
+  auto q = sales::parse_query(params, sales::QueryKind::csv);
+  if (!q) {
+    Error e = q.error();
+    if (!e.param.empty()) e.param = "--" + e.param;
+    for (auto& ch : e.param)
+      if (ch == '_') ch = '-';
+    return report(e);
+  }
+  auto store = (*db)->read<stores::Store>(
+      [&](db::Tx& tx) { return stores::get_store_by_slug(tx, store_ref); });
+  if (!store) return report(store.error());
+  int64_t expected = 0;
+  {
+    auto s = (*db)->read<sales::Summary>(
+        [&](db::Tx& tx) { return sales::summarise(tx, store->id, q->filter); });
+    if (!s) return report(s.error());
+    expected = s->count;
+  }
+  ProgressBar bar("exporting sales");
+  sales::CsvWriter writer(**db, store->id, q->filter, q->sort, q->bom);
+  std::string chunk;
+  while (true) {
+    auto more = writer.next_chunk(chunk);
+    if (!more) return report(more.error());
+    if (!chunk.empty() && std::fwrite(chunk.data(), 1, chunk.size(), stdout) != chunk.size()) {
+      std::fprintf(stderr, "error: writing to stdout failed\n");
+      return 1;
+    }
+    bar.update(std::min(writer.rows_written(), expected), expected);
+    if (!*more) break;
+  }
+  if (std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "error: writing to stdout failed\n");
+    return 1;
+  }
+  bar.update(expected, expected);
+  std::fprintf(stderr, "exported %lld sales\n", static_cast<long long>(writer.rows_written()));
+  return 0;
+}
+
 void add_db_options(CLI::App* cmd, Config& c) {
   cmd->add_option("--database", c.database_url,
                   "sqlite:PATH or postgres://user@host:port/db (env SHOPDESK_DATABASE_URL)");
@@ -314,6 +371,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_db_options(seed, c);
 
+  std::string export_store;
+  std::vector<std::pair<std::string, std::string>> export_params;
+  std::map<std::string, std::string> export_opts;
+  auto* export_cmd = cli.add_subcommand(
+      "export-sales", "Write the Sales view's CSV (as GET /api/v1/sales/export.csv) to stdout");
+  export_cmd->add_option("--store", export_store, "the store's slug")
+      ->required();
+  for (const auto& [flag, param, help] :
+       std::initializer_list<std::tuple<const char*, const char*, const char*>>{
+           {"--query,-q", "q", "search text (order id, customer, email, product, license key)"},
+           {"--status", "status", "status, or a comma-separated list of them"},
+           {"--product-id", "product_id", "a product's public id"},
+           {"--tier", "tier", "a license tier name"},
+           {"--country", "country", "ISO 3166-1 alpha-2 country"},
+           {"--from", "from", "RFC 3339 time or YYYY-MM-DD (inclusive)"},
+           {"--to", "to", "RFC 3339 time (exclusive) or YYYY-MM-DD (inclusive)"},
+           {"--min-total-minor", "min_total_minor", "lowest total, minor units"},
+           {"--max-total-minor", "max_total_minor", "highest total, minor units"},
+           {"--sort", "sort", "created_at, -created_at (default), total or -total"},
+           {"--bom", "bom", "1: start with a UTF-8 byte order mark (Excel)"}}) {
+    export_cmd->add_option(flag, export_opts[param], help);
+  }
+  add_db_options(export_cmd, c);
+
   cli.add_subcommand("version", "Print the version")->callback([] {
     std::printf("shopdesk %s\n", SHOPDESK_VERSION);
   });
@@ -323,6 +404,16 @@ int main(int argc, char** argv) {
   if (*migrate) return migrate_cmd(c);
   if (*create_store) return create_store_cmd(c, email, password, name, owner_name);
   if (*seed) return seed_demo_cmd(c, demo);
+  if (*export_cmd) {
+    for (const auto& [param, value] : export_opts)
+      if (export_cmd->count(param == "q" ? "--query" : "--" + [](std::string p) {
+            for (auto& ch : p)
+              if (ch == '_') ch = '-';
+            return p;
+          }(param)) > 0)
+        export_params.emplace_back(param, value);
+    return export_sales_cmd(c, export_store, export_params);
+  }
   return 0;
 }
 

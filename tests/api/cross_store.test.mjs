@@ -44,6 +44,9 @@ async function setupA(a) {
   fx.soldFileId = sold.uploaded[0].id;
   const shopA = { slug, products: { sold } };
   const first = await buy(a.baseUrl, shopA, [{ product: 'sold' }]);
+  fx.orderId = first.order.id;
+  fx.soldProductId = sold.id;
+  fx.buyerEmail = first.order.email;
   fx.buyer = await withCsrf(first.client);
   await buy(a.baseUrl, shopA, [{ product: 'sold' }], { email: first.order.email });
   const lib = expectList(await fx.buyer.get('/api/v1/library'));
@@ -251,6 +254,31 @@ describe('cross-store isolation', () => {
       assert.ok(list.some((t) => t.id === B.tokenId), "B's own token is listed");
       assert.ok(!res.text.includes(fx.tokenId), "A's token id listed for B");
       assert.ok(!res.text.includes('A token'), "A's token name listed for B");
+    });
+
+    // The Sales view (a query over the caller's store, so no 404 to check): B's searches, filters,
+    // timeseries and CSV never show A's sales, even when they name A's order, product or buyer.
+    test(`GET /sales, /sales/timeseries, /sales/export.csv as B (${via}) never show A's sales`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const queries = ['', `q=${encodeURIComponent(fx.orderId)}`, `product_id=${fx.soldProductId}`,
+        `q=${encodeURIComponent(fx.buyerEmail)}`, 'q=sold', 'q=a', `q=${encodeURIComponent(fx.orderId)}&status=complete&sort=total`];
+      for (const qs of queries) {
+        const res = await client.get(`/api/v1/sales?${qs}`);
+        assert.deepEqual(expectList(res), [], `B's sales for ${qs}`);
+        assert.deepEqual(res.json.summary, { count: 0, total_minor: 0, currency: 'USD' }, qs);
+        assert.ok(!res.text.includes(fx.orderId));
+        const ts = await client.get(`/api/v1/sales/timeseries?${qs.replace(/&?sort=total/, '')}`);
+        expectStatus(ts, 200);
+        assert.equal(ts.json.data.reduce((n, bucket) => n + bucket.count, 0), 0, `B's timeseries for ${qs}`);
+        const csv = await client.get(`/api/v1/sales/export.csv?${qs}`);
+        expectStatus(csv, 200);
+        assert.equal(csv.text.trim().split('\r\n').length, 1, `B's CSV for ${qs} has rows: ${csv.text}`);
+        assert.ok(!csv.text.includes(fx.orderId) && !csv.text.includes(fx.buyerEmail));
+      }
+      // A sees its own, so the checks above are not vacuous.
+      const own = await a.get(`/api/v1/sales?q=${encodeURIComponent(fx.orderId)}`);
+      assert.equal(expectList(own).length, 1);
+      assert.equal(own.json.data[0].order_id, fx.orderId);
     });
 
     test(`GET /products and /support-materials as B (${via}) never list A's`, async () => {

@@ -1,9 +1,20 @@
-// The Sales view's read model (R-SALES-1): one denormalised row per order line, written in the
-// same transaction as the order (and, later, its refunds and disputes).
+// The Sales view's read model (R-SALES-1..3): one denormalised row per order line, written in
+// the same transaction as the order (and, later, its refunds and disputes), and the queries the
+// Sales view, its CSV export and `shopdesk export-sales` run over it.
+//
+// Search (R-SALES-2) matches a fragment of the order id, customer name, email (so also its
+// domain), product title or license key, ignoring case and accents: both the row's text and the
+// query go through `normalise`. How a search runs depends on how selective it is (see
+// sales_store.cpp): a broad fragment walks the store's newest-first index with a substring test,
+// a selective one goes through the trigram index.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -11,6 +22,7 @@
 
 namespace sd::sales {
 
+// One sale as written and as read back.
 struct SaleRow {
   int64_t line_id = 0;
   int64_t store_id = 0;
@@ -39,9 +51,158 @@ struct SaleRow {
   std::string region;
   std::string payment_brand;
   std::string payment_last4;
-  std::string license_key;
+  std::string license_key;  // "" when the line has none
 };
 
+// The one write entry point: inserts the row with its derived search text (and index entry).
 Result<void> record(db::Tx& tx, const SaleRow& row);
+
+// Rewrites the search text of rows written before migration 0004 (idempotent, batched; cheap
+// when nothing is left). Returns how many rows it rewrote.
+Result<int64_t> backfill_search(db::Database& db);
+
+// ---------------------------------------------------------------------------------------------
+// Pure rules (sales_rules.cpp).
+
+// Lower case (Unicode case folding, compatibility forms) without accents or other combining
+// marks, control characters dropped, runs of white space collapsed to one space, trimmed.
+// Invalid UTF-8 bytes are dropped. "  Núñez\tGARCÍA " → "nunez garcia".
+std::string normalise(std::string_view text);
+
+// The normalised search text of a row: its searchable fields joined by U+001F.
+std::string search_text(const SaleRow& row);
+
+inline constexpr const char* kStatuses[] = {"complete", "refunded", "partially_refunded",
+                                            "refund_processing", "disputed", "refund_requested"};
+
+enum class Sort { created_desc, created_asc, total_desc, total_asc };
+
+// Everything a Sales view query filters on. Empty / unset members do not filter.
+struct Filter {
+  std::string query;                  // normalised (see normalise)
+  std::vector<std::string> statuses;  // any of them
+  std::string product_public_id;
+  std::string tier;      // exact tier name
+  std::string country;   // upper-case ISO 3166-1 alpha-2
+  std::optional<Micros> from;  // inclusive
+  std::optional<Micros> to;    // exclusive
+  std::optional<int64_t> min_total_minor;  // inclusive
+  std::optional<int64_t> max_total_minor;  // inclusive
+};
+
+enum class Interval { day, week, month };
+
+// Which query parameters a request may carry.
+enum class QueryKind { list, timeseries, csv };
+
+// A decoded Sales query (the API's query string, or the CLI's options as the same pairs).
+struct Query {
+  Filter filter;
+  Sort sort = Sort::created_desc;
+  int limit = 50;
+  std::optional<std::string> cursor;  // still encoded; see decode_cursor
+  std::optional<Interval> interval;
+  bool bom = false;
+};
+
+// Validates and decodes parameters as /work/notes/contract.md describes them. Errors are
+// invalid_input with `param` set: `invalid_parameter`, or `unknown_parameter` for a name the
+// kind does not take.
+Result<Query> parse_query(const std::vector<std::pair<std::string, std::string>>& params,
+                          QueryKind kind);
+
+// The keyset position after a row: (sort key, line id). The encoded form is opaque to clients
+// and carries a fingerprint of the filter and sort, so a cursor cannot be reused with others.
+struct Cursor {
+  int64_t key = 0;  // created_at or total_minor, as the sort says
+  int64_t line_id = 0;
+};
+std::string encode_cursor(const Cursor& c, const Filter& f, Sort sort);
+// invalid_input `invalid_parameter` (param "cursor") when malformed or made for another query.
+Result<Cursor> decode_cursor(std::string_view text, const Filter& f, Sort sort);
+
+// Timeseries defaults: day up to 92 days, week up to 2 years, else month.
+Interval default_interval(Micros from, Micros to);
+// The start (UTC) of the bucket holding `t`; weeks start on Monday.
+Micros bucket_start(Micros t, Interval interval);
+Micros next_bucket(Micros start, Interval interval);
+const char* interval_name(Interval interval);
+
+// CSV (RFC 4180, CRLF). Fields starting with = + - @ TAB or CR get a leading ' so that a
+// spreadsheet shows them as text instead of running them as formulas.
+std::string csv_header();
+void append_csv_field(std::string& out, std::string_view field);
+void append_csv_row(std::string& out, const SaleRow& row);
+// "19", "8.875": parts per million as a percentage without trailing zeros.
+std::string format_rate_percent(int64_t rate_ppm);
+
+// ---------------------------------------------------------------------------------------------
+// Queries (sales_store.cpp). All are scoped to one store.
+
+struct Summary {
+  int64_t count = 0;
+  int64_t total_minor = 0;
+};
+
+struct Page {
+  std::vector<SaleRow> rows;
+  bool has_more = false;
+  std::optional<Cursor> next;  // set when has_more
+  const char* plan = "";       // how the search ran: "index", "walk" or "trigram"
+};
+
+Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
+                  const std::optional<Cursor>& after);
+
+// Count and sum of total_minor over every row the filter matches.
+Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f);
+
+struct Bucket {
+  Micros period_start = 0;
+  int64_t count = 0;
+  int64_t total_minor = 0;
+};
+// Zero-filled buckets from the one holding `f.from` up to the one holding `f.to` (exclusive);
+// both must be set.
+Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filter& f,
+                                       Interval interval);
+
+// Every matching row in sort order, in batches of short read transactions, so memory stays
+// flat and no transaction is held while a slow client reads. Rows written after the first
+// batch are left out (the export is of the sales that existed when it started).
+class Exporter {
+ public:
+  Exporter(db::Database& db, int64_t store_id, Filter f, Sort sort, int batch_rows = 1000);
+  // Appends the next batch to `out` (cleared first); false when nothing is left.
+  Result<bool> next_batch(std::vector<SaleRow>& out);
+
+ private:
+  db::Database& db_;
+  int64_t store_id_;
+  Filter filter_;
+  Sort sort_;
+  int batch_rows_;
+  std::optional<int64_t> max_line_id_;
+  std::optional<Cursor> after_;
+  int plan_ = -1;  // chosen with the first batch, kept for the rest
+  bool done_ = false;
+};
+
+// The CSV document (header first, then rows) in chunks of about `chunk_bytes`, for the HTTP
+// endpoint and the CLI alike.
+class CsvWriter {
+ public:
+  CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bool bom);
+  // The next chunk into `out` (cleared first); false when the document is complete.
+  Result<bool> next_chunk(std::string& out);
+  int64_t rows_written() const { return rows_; }
+
+ private:
+  Exporter exporter_;
+  bool bom_;
+  bool started_ = false;
+  int64_t rows_ = 0;
+  std::vector<SaleRow> batch_;
+};
 
 }  // namespace sd::sales
