@@ -5,6 +5,7 @@
 #include "flows/checkout.hpp"
 #include "flows/session_flows.hpp"
 #include "modules/catalog/catalog.hpp"
+#include "modules/sales/sales.hpp"
 #include "modules/stores/stores.hpp"
 #include "platform/files/files.hpp"
 #include "platform/payments/payments.hpp"
@@ -43,13 +44,19 @@ constexpr const char* kCards[] = {"test_card_4242424242424242", "test_card_55555
 constexpr const char* kDomains[] = {"Example.com", "mail.example.org", "gmail.com",
                                     "Studio.example.net", "outlook.com"};
 
-std::string ascii_lower(std::string s) {
+// A name as an email's local part: accents folded ("Núñez" → "nunez"), letters and digits only.
+std::string ascii_lower(const std::string& name) {
   std::string out;
-  for (unsigned char c : s) {
+  for (unsigned char c : sales::normalise(name)) {
     if (c >= 'A' && c <= 'Z') out += static_cast<char>(c + 32);
     else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += static_cast<char>(c);
   }
   return out.empty() ? "buyer" : out;
+}
+
+std::string capitalised(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 32);
+  return s;
 }
 
 struct Catalog {
@@ -195,7 +202,7 @@ Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes,
     const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyers));
     const std::string first = kFirst[b % std::size(kFirst)];
     const std::string last = kLast[(b / std::size(kFirst)) % std::size(kLast)];
-    const std::string email = (b % 3 == 0 ? first : ascii_lower(first)) + "." + ascii_lower(last) +
+    const std::string email = (b % 3 == 0 ? capitalised(ascii_lower(first)) : ascii_lower(first)) + "." + ascii_lower(last) +
                               std::to_string(b) + email_tag + "@" + kDomains[b % std::size(kDomains)];
     const auto& place = kPlaces[b % std::size(kPlaces)];
     const auto& product = cat.products[pick(cat.products.size())];
