@@ -195,6 +195,26 @@ TEST_P(DbTest, FailingWorkRollsBackOnlyItself) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM f WHERE id = $1", {failing}), 0);
 }
 
+// A work alone in its transaction (no group to isolate it from) runs without a savepoint on
+// SQLite; failing must still leave nothing behind, and the writer must go on.
+TEST_P(DbTest, LoneFailingWorkLeavesNothing) {
+  script("CREATE TABLE lone (id INTEGER PRIMARY KEY)");
+  auto r = db_->write_work([](Tx& tx) -> Result<void> {
+    SD_TRY(tx.exec("INSERT INTO lone (id) VALUES (1)"));
+    SD_TRY(tx.exec("INSERT INTO lone (id) VALUES (2)"));
+    return fail(ErrorKind::conflict, "boom", "this work fails");
+  });
+  EXPECT_TRUE(!r && r.error().code == "boom");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM lone"), 0);
+  auto ok = db_->write_work(
+      [](Tx& tx) -> Result<void> {
+        SD_TRY(tx.exec("INSERT INTO lone (id) VALUES (3)"));
+        return {};
+      });
+  EXPECT_TRUE(ok) << describe(ok.error());
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM lone"), 1);
+}
+
 TEST_P(DbTest, ConstraintViolationsMapToConflictCodes) {
   script(
       "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
