@@ -154,7 +154,14 @@ struct Page {
 Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
                   const std::optional<Cursor>& after);
 
-// Count and sum of total_minor over every row the filter matches.
+// Moves a sale from one status to another in the rollup behind summaries and charts (call in
+// the transaction that changes the row's status; `s` as it was, with its created_at, product,
+// tier, country and total).
+Result<void> rollup_status_change(db::Tx& tx, const SaleRow& s, std::string_view from_status,
+                                  std::string_view to_status);
+
+// Count and sum of total_minor over every row the filter matches. Without search text or an
+// amount range it reads the per-day and per-month rollup (and the rows of partial days).
 Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f);
 
 struct Bucket {

@@ -255,6 +255,94 @@ Result<Page> list_with_plan(db::Tx& tx, int64_t store_id, const Filter& f, Sort 
   return page;
 }
 
+constexpr Micros kDayMicros = 86'400'000'000;
+
+int64_t month_of_day(int64_t day) { return bucket_start(day * kDayMicros, Interval::month) / kDayMicros; }
+
+// Adds `count` sales of `total_minor` to the day's and the month's rollup rows.
+Result<void> add_to_rollup(db::Tx& tx, int64_t store_id, Micros created_at,
+                           std::string_view status, std::string_view product_public_id,
+                           std::string_view tier, std::string_view country, int64_t count,
+                           int64_t total_minor) {
+  const int64_t day = created_at / kDayMicros;
+  for (const auto& [grain, period] : {std::pair<const char*, int64_t>{"d", day},
+                                      std::pair<const char*, int64_t>{"m", month_of_day(day)}}) {
+    SD_TRY(tx.exec(
+        "INSERT INTO sales_rollup (store_id, grain, period, status, product_public_id, "
+        "tier_name, country, count, total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "ON CONFLICT (store_id, grain, period, status, product_public_id, tier_name, country) "
+        "DO UPDATE SET count = sales_rollup.count + excluded.count, "
+        "total_minor = sales_rollup.total_minor + excluded.total_minor",
+        {store_id, grain, period, status, product_public_id, tier, country, count, total_minor}));
+  }
+  return {};
+}
+
+// A date range cut into what the rollup answers (whole months, whole days) and what the rows
+// themselves answer (the partial days at its edges). Bounds are optional (open ends).
+struct Piece {
+  enum Kind { rows, days, months } kind;
+  std::optional<int64_t> lo, hi;  // micros for rows; day numbers for days and months
+};
+
+std::vector<Piece> cut_range(std::optional<Micros> from, std::optional<Micros> to) {
+  std::vector<Piece> out;
+  std::optional<int64_t> d0, d1;  // whole days [d0, d1)
+  if (from) d0 = *from / kDayMicros + (*from % kDayMicros != 0 ? 1 : 0);
+  if (to) d1 = *to / kDayMicros;
+  if (d0 && d1 && *d0 >= *d1) {  // no whole day inside
+    out.push_back({Piece::rows, from, to});
+    return out;
+  }
+  if (from && *from % kDayMicros != 0) out.push_back({Piece::rows, from, *d0 * kDayMicros});
+  if (to && *to % kDayMicros != 0) out.push_back({Piece::rows, *d1 * kDayMicros, to});
+  std::optional<int64_t> m0, m1;  // whole months [m0, m1), as day numbers
+  if (d0) {
+    m0 = month_of_day(*d0);
+    if (*m0 < *d0) m0 = next_bucket(*m0 * kDayMicros, Interval::month) / kDayMicros;
+  }
+  if (d1) m1 = month_of_day(*d1);
+  if (m0 && m1 && *m0 >= *m1) {
+    out.push_back({Piece::days, d0, d1});
+    return out;
+  }
+  if (d0 && *d0 < *m0) out.push_back({Piece::days, d0, m0});
+  out.push_back({Piece::months, m0, m1});
+  if (d1 && *m1 < *d1) out.push_back({Piece::days, m1, d1});
+  return out;
+}
+
+// Whether the rollup can answer this filter: no search text and no amount range.
+bool rollup_answers(const Filter& f) {
+  return f.query.empty() && !f.min_total_minor && !f.max_total_minor;
+}
+
+// (day number, count, total) rows of one piece; grouped by day when `by_day`, else one row.
+Result<std::vector<db::Row>> piece_rows(db::Tx& tx, int64_t store_id, const Filter& f,
+                                        const Piece& p, bool by_day) {
+  Filter g = f;
+  g.from.reset();
+  g.to.reset();
+  Sql q;
+  if (p.kind == Piece::rows) {
+    g.from = p.lo;
+    g.to = p.hi;
+    const std::string where = "store_id = " + q.bind(store_id) + filter_sql(q, g);
+    return q.query(tx, std::string("SELECT ") + (by_day ? "created_at / 86400000000" : "0") +
+                           ", count(*), COALESCE(sum(total_minor), 0) FROM sales WHERE " + where +
+                           q.unused() + (by_day ? " GROUP BY created_at / 86400000000" : ""));
+  }
+  std::string where = "store_id = " + q.bind(store_id) +
+                      " AND grain = " + q.bind(p.kind == Piece::days ? "d" : "m");
+  if (p.lo) where += " AND period >= " + q.bind(*p.lo);
+  if (p.hi) where += " AND period < " + q.bind(*p.hi);
+  where += filter_sql(q, g);
+  return q.query(tx, std::string("SELECT ") + (by_day ? "period" : "0") +
+                         ", COALESCE(sum(count), 0), COALESCE(sum(total_minor), 0) FROM "
+                         "sales_rollup WHERE " + where + q.unused() +
+                         (by_day ? " GROUP BY period" : ""));
+}
+
 }  // namespace
 
 Result<void> record(db::Tx& tx, const SaleRow& s) {
@@ -275,7 +363,17 @@ Result<void> record(db::Tx& tx, const SaleRow& s) {
   if (tx.dialect() == db::Dialect::sqlite)
     SD_TRY(tx.exec("INSERT INTO sales_search (rowid, search_text) VALUES ($1, $2)",
                    {s.line_id, text}));
-  return {};
+  return add_to_rollup(tx, s.store_id, s.created_at, s.status, s.product_public_id, s.tier_name,
+                       s.country, 1, s.total_minor);
+}
+
+Result<void> rollup_status_change(db::Tx& tx, const SaleRow& s, std::string_view from_status,
+                                  std::string_view to_status) {
+  if (from_status == to_status) return {};
+  SD_TRY_VOID(add_to_rollup(tx, s.store_id, s.created_at, from_status, s.product_public_id,
+                            s.tier_name, s.country, -1, -s.total_minor));
+  return add_to_rollup(tx, s.store_id, s.created_at, to_status, s.product_public_id, s.tier_name,
+                       s.country, 1, s.total_minor);
 }
 
 Result<int64_t> backfill_search(db::Database& db) {
@@ -315,6 +413,16 @@ Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int 
 }
 
 Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f) {
+  if (rollup_answers(f)) {
+    Summary sum;
+    for (const auto& piece : cut_range(f.from, f.to)) {
+      for (const auto& r : SD_TRY(piece_rows(tx, store_id, f, piece, false))) {
+        sum.count += r.i64(1);
+        sum.total_minor += r.i64(2);
+      }
+    }
+    return sum;
+  }
   const Plan plan = aggregate_plan(f);
   Sql q;
   const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
@@ -326,13 +434,23 @@ Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f) {
 Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filter& f,
                                        Interval interval) {
   SD_ASSERT(f.from && f.to);
-  const Plan plan = aggregate_plan(f);
-  Sql q;
-  const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
-  // Days in SQL (integer division on both back ends), weeks and months from days here.
-  auto rows = SD_TRY(q.query(tx, "SELECT created_at / 86400000000 AS day, count(*), "
-                                 "COALESCE(sum(total_minor), 0) FROM sales WHERE " +
-                                     where + q.unused() + " GROUP BY created_at / 86400000000"));
+  // (day number, count, total) rows: from the rollup when it answers the filter (months only
+  // for month buckets, which they fill exactly), else from the rows themselves.
+  std::vector<db::Row> rows;
+  if (rollup_answers(f)) {
+    for (auto piece : cut_range(f.from, f.to)) {
+      if (piece.kind == Piece::months && interval != Interval::month) piece.kind = Piece::days;
+      for (auto& r : SD_TRY(piece_rows(tx, store_id, f, piece, true))) rows.push_back(std::move(r));
+    }
+  } else {
+    const Plan plan = aggregate_plan(f);
+    Sql q;
+    const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
+    // Days in SQL (integer division on both back ends), weeks and months from days here.
+    rows = SD_TRY(q.query(tx, "SELECT created_at / 86400000000 AS day, count(*), "
+                              "COALESCE(sum(total_minor), 0) FROM sales WHERE " +
+                                  where + q.unused() + " GROUP BY created_at / 86400000000"));
+  }
   std::vector<Bucket> out;
   for (Micros t = bucket_start(*f.from, interval); t < *f.to; t = next_bucket(t, interval))
     out.push_back(Bucket{t, 0, 0});
