@@ -72,6 +72,13 @@ inline constexpr size_t checkout_items_max = 20;
 inline constexpr int64_t checkout_quantity_max = 1000;
 inline constexpr int64_t download_link_seconds = 15 * 60;  // R-CHK-4: links expire within 15 min
 
+// Blocking (R-BLK-1): how far a block reaches through shared payment-method fingerprints.
+// Depth 3 catches a buyer's other accounts and their other cards; 200 accounts bounds the
+// work of one block (a card shared by thousands, e.g. a family's, must not block a crowd).
+inline constexpr int block_link_depth_max = 3;
+inline constexpr size_t block_accounts_max = 200;
+inline constexpr size_t block_reason_bytes_max = 1000;
+
 // Store settings
 inline constexpr int hold_period_days_max = 90;
 inline constexpr int refund_window_days_max = 365;

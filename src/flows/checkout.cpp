@@ -6,6 +6,7 @@
 #include "core/limits.hpp"
 #include "core/money.hpp"
 #include "core/validation.hpp"
+#include "modules/blocks/blocks.hpp"
 #include "modules/catalog/catalog.hpp"
 #include "modules/entitlements/entitlements.hpp"
 #include "modules/ledger/ledger.hpp"
@@ -300,9 +301,15 @@ Result<payments::Charge> charge_for(CheckoutDeps& deps, const CheckoutInput& in,
 
 }  // namespace
 
-Result<void> ensure_may_buy(db::Tx&, int64_t, int64_t, std::string_view, std::string_view) {
-  // Blocking (R-BLK-1) has no records yet: the block list arrives with the refunds-and-blocking
-  // work, which fills this one seam. Until then every buyer may buy.
+Result<void> ensure_may_buy(db::Tx& tx, int64_t store_id, int64_t user_id,
+                            std::string_view email, std::string_view fingerprint) {
+  // R-BLK-1: a blocked buyer is refused like a declined payment, with nothing that tells a
+  // block from any other refusal (the buyer is not told they are blocked).
+  if (SD_TRY(blocks::is_covered(tx, store_id, user_id, blocks::normalise_email(email),
+                                fingerprint))) {
+    return fail(ErrorKind::payment_failed, "purchase_not_allowed",
+                "This purchase can't be completed. You have not been charged.");
+  }
   return {};
 }
 
@@ -317,8 +324,11 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
     auto quoted = SD_TRY(quote(tx, deps, in, pm, now));
     SD_TRY_VOID(add_receipt_context(tx, quoted));
     const auto existing = SD_TRY(accounts::find_login(tx, canonical_email(in.email)));
-    SD_TRY_VOID(ensure_may_buy(tx, quoted.store.id, existing ? existing->first.id : 0,
-                               canonical_email(in.email), pm.fingerprint));
+    // The signed-in buyer's account, else the account the email belongs to (a guest may be a
+    // known buyer); the email and the card are checked as well.
+    const int64_t user_id = in.buyer_user_id ? *in.buyer_user_id : existing ? existing->first.id : 0;
+    SD_TRY_VOID(ensure_may_buy(tx, quoted.store.id, user_id, canonical_email(in.email),
+                               pm.fingerprint));
     return quoted;
   }));
 

@@ -71,8 +71,11 @@ struct GeneratedOrder {
 // Writes a batch of generated orders in one transaction (all or none); returns how many.
 Result<int64_t> write_generated_orders(CheckoutDeps& deps, const std::vector<GeneratedOrder>& batch);
 
-// The seam where blocking (R-BLK-1) refuses a buyer: by account, email and payment
-// fingerprint. Refusals are `customer_blocked` with a neutral message.
+// The seam where blocking (R-BLK-1) refuses a buyer: by account (0 = none yet), email
+// (compared normalised) and payment fingerprint ("" = none), against this store's blocks.
+// A refusal is 402 `purchase_not_allowed` with a neutral message: the code the buyer sees
+// must not tell a block from another refusal. Called before the charge and again inside the
+// write transaction (a block made meanwhile refuses there, and the charge is given back).
 Result<void> ensure_may_buy(db::Tx& tx, int64_t store_id, int64_t user_id,
                             std::string_view canonical_email, std::string_view fingerprint);
 

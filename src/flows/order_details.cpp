@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "flows/block_customer.hpp"
 #include "modules/catalog/catalog.hpp"
 #include "modules/entitlements/entitlements.hpp"
 #include "modules/licenses/licenses.hpp"
@@ -75,6 +76,16 @@ Result<orders::CustomerSummary> customer_summary(db::Database& db, int64_t store
                                                  std::string_view customer_public_id) {
   return db.read<orders::CustomerSummary>(
       [&](db::Tx& tx) { return orders::customer_summary(tx, store_id, customer_public_id); });
+}
+
+Result<CustomerDetails> customer_details(db::Database& db, int64_t store_id,
+                                         std::string_view customer_public_id) {
+  return db.read<CustomerDetails>([&](db::Tx& tx) -> Result<CustomerDetails> {
+    CustomerDetails d;
+    d.summary = SD_TRY(orders::customer_summary(tx, store_id, customer_public_id));
+    d.block_id = SD_TRY(block_id_of(tx, store_id, d.summary.customer.id));
+    return d;
+  });
 }
 
 Result<TransactionPage> customer_transactions(db::Database& db, int64_t store_id,

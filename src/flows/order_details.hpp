@@ -82,6 +82,13 @@ struct TransactionPage {
 };
 
 // The store's customer with their sums; not_found `not_found` otherwise.
+// The customer's summary and the store's block of them ("" when not blocked), in one read.
+struct CustomerDetails {
+  orders::CustomerSummary summary;
+  std::string block_id;
+};
+Result<CustomerDetails> customer_details(db::Database& db, int64_t store_id,
+                                         std::string_view customer_public_id);
 Result<orders::CustomerSummary> customer_summary(db::Database& db, int64_t store_id,
                                                  std::string_view customer_public_id);
 // A page of the customer's transactions, newest first, after `cursor` (from a previous page's

@@ -60,6 +60,11 @@ async function setupA(a) {
   const details = await a.get(`/api/v1/orders/${fx.orderId}`);
   expectStatus(details, 200);
   fx.customerId = details.json.customer.id;
+  // Blocking: another customer of A, blocked by A (A's block list has one row).
+  const blockedBuyer = await buy(a.baseUrl, shopA, [{ product: 'sold' }]);
+  fx.blockedCustomerId = (await a.get(`/api/v1/orders/${blockedBuyer.order.id}`)).json.customer.id;
+  fx.blockReason = 'A private reason of A';
+  expectStatus(await a.post(`/api/v1/customers/${fx.blockedCustomerId}/block`, { reason: fx.blockReason }), 201);
   return fx;
 }
 
@@ -184,6 +189,29 @@ const CASES = [
     path: (fx) => `/api/v1/customers/${fx.customerId}/transactions`,
     missing: '/api/v1/customers/cus_doesnotexist0000000000/transactions',
   },
+  // Blocking: B can neither block, preview, nor unblock A's customers.
+  {
+    name: "A's customer (block)",
+    method: 'POST',
+    path: (fx) => `/api/v1/customers/${fx.customerId}/block`,
+    body: () => ({ reason: 'B tries' }),
+    missing: '/api/v1/customers/cus_doesnotexist0000000000/block',
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/customers/${fx.customerId}`)).json.blocked, false),
+  },
+  {
+    name: "A's customer (block preview)",
+    method: 'POST',
+    path: (fx) => `/api/v1/customers/${fx.customerId}/block/preview`,
+    body: () => ({}),
+    missing: '/api/v1/customers/cus_doesnotexist0000000000/block/preview',
+  },
+  {
+    name: "A's blocked customer (unblock)",
+    method: 'DELETE',
+    path: (fx) => `/api/v1/customers/${fx.blockedCustomerId}/block`,
+    missing: '/api/v1/customers/cus_doesnotexist0000000000/block',
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/customers/${fx.blockedCustomerId}`)).json.blocked, true),
+  },
   // Add threads, … here (see the header comment).
 ];
 
@@ -245,6 +273,14 @@ describe('cross-store isolation', () => {
       assert.ok(!res.text.includes(A.store.id), "A's store id in B's answer");
       assert.ok(!res.text.includes('Alpha Store A'), "A's store name in B's answer");
       assert.ok(!res.text.includes(A.email), "A's email in B's answer");
+    });
+
+    test(`GET /blocks as B (${via}) never lists A's blocks`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const res = await client.get('/api/v1/blocks');
+      assert.deepEqual(expectList(res), []);
+      assert.ok(!res.text.includes(fx.blockReason), "A's block reason listed for B");
+      assert.ok(!res.text.includes(fx.blockedCustomerId), "A's blocked customer listed for B");
     });
 
     test(`GET /api-tokens as B (${via}) never lists A's tokens`, async () => {

@@ -1,4 +1,5 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BlockedPage } from './pages/BlockedPage';
 import { SessionProvider, type SessionState } from './session';
 import { AppLayout, BUYER_NAV, SELLER_NAV } from './components/AppLayout';
 import { RequireAnonymous, RequireAuth, RootRedirect } from './components/Guards';
@@ -34,6 +35,7 @@ export function AppRoutes() {
         <Route path="products/:productId" element={<ProductEditorPage />} />
         <Route path="messages" element={<MessagesPage />} />
         <Route path="balance" element={<BalancePage />} />
+        <Route path="blocked" element={<BlockedPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFoundPage embedded />} />
       </Route>

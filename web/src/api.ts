@@ -756,3 +756,47 @@ export const sales = {
     );
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Blocking customers (R-BLK-1).
+
+export interface BlockCoverage {
+  accounts: { customer_id: string | null; name: string; email: string; depth: number }[];
+  payment_methods_count: number;
+  emails_count: number;
+  truncated: boolean;
+}
+
+export interface BlockCustomer {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface Block {
+  id: string;
+  customer: BlockCustomer;
+  reason: string;
+  created_at: string;
+  covers: BlockCoverage;
+}
+
+export interface BlockPreview {
+  customer: BlockCustomer;
+  covers: BlockCoverage;
+}
+
+export const blocks = {
+  preview(customerId: string, signal?: AbortSignal): Promise<BlockPreview> {
+    return apiRequest<BlockPreview>('POST', `/customers/${enc(customerId)}/block/preview`, {}, { signal });
+  },
+  block(customerId: string, reason: string): Promise<Block> {
+    return apiRequest<Block>('POST', `/customers/${enc(customerId)}/block`, { reason });
+  },
+  unblock(customerId: string): Promise<unknown> {
+    return apiRequest<unknown>('DELETE', `/customers/${enc(customerId)}/block`);
+  },
+  list(cursor: string | undefined, signal?: AbortSignal): Promise<Page<Block>> {
+    return apiRequest<Page<Block>>('GET', `/blocks${query({ limit: 50, cursor })}`, undefined, { signal });
+  },
+};

@@ -16,6 +16,7 @@ void register_routes(http::Router& router, Services& svc) {
   register_money_routes(router, svc);
   register_order_routes(router, svc);
   register_sales_routes(router, svc);
+  register_block_routes(router, svc);
 }
 
 }  // namespace sd::api

@@ -89,8 +89,9 @@ Result<http::Response> get_order(Ctx& ctx) {
 }
 
 Result<http::Response> get_customer(Ctx& ctx) {
-  const auto s =
-      SD_TRY(flows::customer_summary(*ctx.svc.db, ctx.store_id, ctx.req.path_param("id")));
+  const auto d =
+      SD_TRY(flows::customer_details(*ctx.svc.db, ctx.store_id, ctx.req.path_param("id")));
+  const auto& s = d.summary;
   return json_ok({{"id", s.customer.public_id},
                   {"name", s.customer.name},
                   {"email", s.customer.email},
@@ -101,7 +102,10 @@ Result<http::Response> get_customer(Ctx& ctx) {
                   {"total_spent_minor", s.total_spent_minor},
                   {"refunded_minor", s.refunded_minor},
                   {"first_order_at", time_or_null(s.first_order_at)},
-                  {"last_order_at", time_or_null(s.last_order_at)}});
+                  {"last_order_at", time_or_null(s.last_order_at)},
+                  {"blocked", !d.block_id.empty()},
+                  {"block_id", d.block_id.empty() ? nlohmann::json(nullptr)
+                                                  : nlohmann::json(d.block_id)}});
 }
 
 Result<http::Response> get_transactions(Ctx& ctx) {

@@ -143,6 +143,19 @@ Result<CustomerSummary> customer_summary(db::Tx& tx, int64_t store_id, std::stri
 Result<std::vector<PurchaseRow>> customer_purchases(db::Tx& tx, int64_t store_id,
                                                     int64_t customer_id,
                                                     const std::optional<Keyset>& after, int limit);
+// The store's customer by public id; not_found `not_found` (param `id`) otherwise.
+Result<Customer> get_customer_by_public_id(db::Tx& tx, int64_t store_id,
+                                           std::string_view public_id);
+// The store's customer record of an account, if the account ever bought there.
+Result<std::optional<Customer>> find_customer_by_user(db::Tx& tx, int64_t store_id,
+                                                      int64_t user_id);
+// The payment-method fingerprints an account paid this store with (distinct; free orders'
+// empty fingerprint left out). Blocking walks these links.
+Result<std::vector<std::string>> payment_fingerprints_of(db::Tx& tx, int64_t store_id,
+                                                         int64_t user_id);
+// The accounts that paid this store with a fingerprint (distinct, ascending).
+Result<std::vector<int64_t>> buyers_with_fingerprint(db::Tx& tx, int64_t store_id,
+                                                     std::string_view fingerprint);
 // An order of the buyer by public id; not_found `not_found` otherwise.
 Result<Order> get_buyer_order(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id);
 

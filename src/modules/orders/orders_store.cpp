@@ -215,4 +215,49 @@ Result<Order> get_buyer_order(db::Tx& tx, int64_t buyer_user_id, std::string_vie
   return find_one(tx, "buyer_user_id", buyer_user_id, public_id);
 }
 
+Result<Customer> get_customer_by_public_id(db::Tx& tx, int64_t store_id,
+                                           std::string_view public_id) {
+  auto row = SD_TRY(tx.query_one(
+      "SELECT id, public_id, user_id, name, email FROM customers "
+      "WHERE store_id = $1 AND public_id = $2",
+      {store_id, public_id}));
+  if (!row) return fail(ErrorKind::not_found, "not_found", "customer not found", "id");
+  return Customer{row->i64(0), row->text(1), store_id, row->i64(2), row->text(3), row->text(4)};
+}
+
+Result<std::optional<Customer>> find_customer_by_user(db::Tx& tx, int64_t store_id,
+                                                      int64_t user_id) {
+  auto row = SD_TRY(tx.query_one(
+      "SELECT id, public_id, name, email FROM customers WHERE store_id = $1 AND user_id = $2",
+      {store_id, user_id}));
+  if (!row) return std::optional<Customer>{};
+  return std::optional<Customer>{
+      Customer{row->i64(0), row->text(1), store_id, user_id, row->text(2), row->text(3)}};
+}
+
+Result<std::vector<std::string>> payment_fingerprints_of(db::Tx& tx, int64_t store_id,
+                                                         int64_t user_id) {
+  // Through the store's customer record: orders are indexed by customer, not by account.
+  std::vector<std::string> out;
+  for (const auto& r : SD_TRY(tx.query(
+           "SELECT DISTINCT o.payment_fingerprint FROM customers c "
+           "JOIN orders o ON o.customer_id = c.id "
+           "WHERE c.store_id = $1 AND c.user_id = $2 AND o.payment_fingerprint <> '' "
+           "ORDER BY o.payment_fingerprint",
+           {store_id, user_id})))
+    out.push_back(r.text(0));
+  return out;
+}
+
+Result<std::vector<int64_t>> buyers_with_fingerprint(db::Tx& tx, int64_t store_id,
+                                                     std::string_view fingerprint) {
+  std::vector<int64_t> out;
+  for (const auto& r : SD_TRY(tx.query(
+           "SELECT DISTINCT buyer_user_id FROM orders "
+           "WHERE payment_fingerprint = $1 AND store_id = $2 ORDER BY buyer_user_id",
+           {fingerprint, store_id})))
+    out.push_back(r.i64(0));
+  return out;
+}
+
 }  // namespace sd::orders

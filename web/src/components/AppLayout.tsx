@@ -3,7 +3,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
-import { BalanceIcon, LibraryIcon, Logo, LogoutIcon, MessagesIcon, ProductsIcon, SalesIcon, SettingsIcon } from './Icons';
+import { BalanceIcon, BlockedIcon, LibraryIcon, Logo, LogoutIcon, MessagesIcon, ProductsIcon, SalesIcon, SettingsIcon } from './Icons';
 
 export interface NavItem {
   to: string;
@@ -16,6 +16,7 @@ export const SELLER_NAV: NavItem[] = [
   { to: '/app/products', labelKey: 'nav.products', icon: <ProductsIcon /> },
   { to: '/app/messages', labelKey: 'nav.messages', icon: <MessagesIcon /> },
   { to: '/app/balance', labelKey: 'nav.balance', icon: <BalanceIcon /> },
+  { to: '/app/blocked', labelKey: 'nav.blocked', icon: <BlockedIcon /> },
   { to: '/app/settings', labelKey: 'nav.settings', icon: <SettingsIcon /> },
 ];
 

@@ -78,3 +78,9 @@ export function Logo() {
     </svg>
   );
 }
+export const BlockedIcon = ({ size }: { size?: number }) => (
+  <Icon size={size}>
+    <circle cx="12" cy="12" r="8" />
+    <path d="M6.5 6.5l11 11" />
+  </Icon>
+);

@@ -13,6 +13,7 @@ import { useLoad } from '../store/useLoad';
 import { brandName } from '../store/ReceiptPage';
 import { CloseIcon } from '../../components/Icons';
 import { statusBadgeClass } from './salesQuery';
+import { BlockCustomerDialog } from './BlockCustomerDialog';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [tabindex]:not([tabindex="-1"])';
 
@@ -34,6 +35,8 @@ export function OrderPanel({
   const panelRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [blocking, setBlocking] = useState(false);
+  const [blockedNote, setBlockedNote] = useState<string | null>(null);
   const menuOpenRef = useRef(menuOpen);
   menuOpenRef.current = menuOpen;
   const onCloseRef = useRef(onClose);
@@ -108,6 +111,17 @@ export function OrderPanel({
         </button>
       </div>
     );
+  } else if (blocking && !showHistory) {
+    body = (
+      <BlockCustomerDialog
+        customerId={order.data.customer.id}
+        onCancel={() => setBlocking(false)}
+        onBlocked={(b) => {
+          setBlocking(false);
+          setBlockedNote(t('blocks.dialog.done', { name: b.customer.name }));
+        }}
+      />
+    );
   } else if (showHistory) {
     body = <TransactionHistory order={order.data} search={search} money={money} />;
   } else {
@@ -150,6 +164,18 @@ export function OrderPanel({
                 <Link role="menuitem" className="menu__item" to={{ pathname: `${orderPath}/history`, search }} onClick={() => setMenuOpen(false)}>
                   {t('sales.order.viewHistory')}
                 </Link>
+                <button
+                  type="button"
+                  role="menuitem"
+                  className="menu__item"
+                  onClick={() => {
+                    setMenuOpen(false);
+                    setBlockedNote(null);
+                    setBlocking(true);
+                  }}
+                >
+                  {t('sales.order.block')}
+                </button>
               </MoreMenu>
             ) : null}
             <button type="button" className="icon-button panel__close" onClick={onClose} aria-label={t('sales.order.close')} title={t('sales.order.close')}>
@@ -157,7 +183,14 @@ export function OrderPanel({
             </button>
           </div>
         </header>
-        <div className="panel__body">{body}</div>
+        <div className="panel__body">
+          {blockedNote ? (
+            <p role="status" className="notice">
+              {blockedNote}
+            </p>
+          ) : null}
+          {body}
+        </div>
       </div>
     </div>
   );
