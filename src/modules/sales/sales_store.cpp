@@ -266,7 +266,8 @@ Result<void> add_to_rollup(db::Tx& tx, int64_t store_id, Micros created_at,
                            int64_t total_minor) {
   const int64_t day = created_at / kDayMicros;
   for (const auto& [grain, period] : {std::pair<const char*, int64_t>{"d", day},
-                                      std::pair<const char*, int64_t>{"m", month_of_day(day)}}) {
+                                      std::pair<const char*, int64_t>{"m", month_of_day(day)},
+                                      std::pair<const char*, int64_t>{"a", 0}}) {
     SD_TRY(tx.exec(
         "INSERT INTO sales_rollup (store_id, grain, period, status, product_public_id, "
         "tier_name, country, count, total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
@@ -278,15 +279,16 @@ Result<void> add_to_rollup(db::Tx& tx, int64_t store_id, Micros created_at,
   return {};
 }
 
-// A date range cut into what the rollup answers (whole months, whole days) and what the rows
-// themselves answer (the partial days at its edges). Bounds are optional (open ends).
+// A date range cut into what the rollup answers (all time, whole months, whole days) and what
+// the rows themselves answer (the partial days at its edges). Bounds are optional (open ends).
 struct Piece {
-  enum Kind { rows, days, months } kind;
+  enum Kind { rows, days, months, all } kind;
   std::optional<int64_t> lo, hi;  // micros for rows; day numbers for days and months
 };
 
 std::vector<Piece> cut_range(std::optional<Micros> from, std::optional<Micros> to) {
   std::vector<Piece> out;
+  if (!from && !to) return {Piece{Piece::all, std::nullopt, std::nullopt}};
   std::optional<int64_t> d0, d1;  // whole days [d0, d1)
   if (from) d0 = *from / kDayMicros + (*from % kDayMicros != 0 ? 1 : 0);
   if (to) d1 = *to / kDayMicros;
@@ -333,7 +335,8 @@ Result<std::vector<db::Row>> piece_rows(db::Tx& tx, int64_t store_id, const Filt
                            q.unused() + (by_day ? " GROUP BY created_at / 86400000000" : ""));
   }
   std::string where = "store_id = " + q.bind(store_id) +
-                      " AND grain = " + q.bind(p.kind == Piece::days ? "d" : "m");
+                      " AND grain = " +
+                      q.bind(p.kind == Piece::days ? "d" : p.kind == Piece::months ? "m" : "a");
   if (p.lo) where += " AND period >= " + q.bind(*p.lo);
   if (p.hi) where += " AND period < " + q.bind(*p.hi);
   where += filter_sql(q, g);
@@ -439,6 +442,7 @@ Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filte
   std::vector<db::Row> rows;
   if (rollup_answers(f)) {
     for (auto piece : cut_range(f.from, f.to)) {
+      if (piece.kind == Piece::all) piece.kind = Piece::months;  // periods are needed here
       if (piece.kind == Piece::months && interval != Interval::month) piece.kind = Piece::days;
       for (auto& r : SD_TRY(piece_rows(tx, store_id, f, piece, true))) rows.push_back(std::move(r));
     }
