@@ -15,6 +15,7 @@ void register_routes(http::Router& router, Services& svc) {
   register_library_routes(router, svc);
   register_money_routes(router, svc);
   register_order_routes(router, svc);
+  register_refund_routes(router, svc);
 }
 
 }  // namespace sd::api

@@ -16,5 +16,6 @@ void register_checkout_routes(http::Router& router, Services& svc);    // checko
 void register_library_routes(http::Router& router, Services& svc);     // library, downloads, access
 void register_money_routes(http::Router& router, Services& svc);       // balance, payouts, licenses
 void register_order_routes(http::Router& router, Services& svc);       // order details, customers
+void register_refund_routes(http::Router& router, Services& svc);      // refunds and their preview
 
 }  // namespace sd::api
