@@ -181,6 +181,27 @@ const CASES = [
     path: (fx) => `/api/v1/customers/${fx.customerId}/transactions`,
     missing: '/api/v1/customers/cus_doesnotexist0000000000/transactions',
   },
+  // Refunds: B can neither preview nor refund A's order; A's order keeps no refund.
+  {
+    name: "A's order (refund preview)",
+    method: 'POST',
+    path: (fx) => `/api/v1/orders/${fx.orderId}/refunds/preview`,
+    body: () => ({ reason: 'hijack' }),
+    missing: '/api/v1/orders/SD-0000-0000/refunds/preview',
+  },
+  {
+    name: "A's order (refund)",
+    method: 'POST',
+    path: (fx) => `/api/v1/orders/${fx.orderId}/refunds`,
+    body: () => ({ reason: 'hijack' }),
+    missing: '/api/v1/orders/SD-0000-0000/refunds',
+    check: async (fx, a) => {
+      const d = await a.get(`/api/v1/orders/${fx.orderId}`);
+      expectStatus(d, 200);
+      assert.deepEqual(d.json.refunds, [], 'no refund was recorded on A\'s order');
+      assert.equal(d.json.refunded_minor, 0);
+    },
+  },
   // Add threads, … here (see the header comment).
 ];
 
