@@ -221,6 +221,9 @@ describe('refund effects and lifecycle', () => {
     const dl = await fetch(srv.url + early.json.url);
     assert.ok([403, 404].includes(dl.status), `old link after refund: ${dl.status}`);
     expectError(await buyer.post(`/api/v1/library/${appEnt.id}/files/${appFile}/link`), 403, 'access_revoked');
+    // Irreversible: the seller cannot restore a refunded line's access.
+    expectError(await shop.client.post(`/api/v1/entitlements/${appEnt.id}/restore`), 409, 'line_refunded');
+    assert.ok([403, 404].includes((await fetch(srv.url + early.json.url)).status));
     assert.equal((await fetch(srv.url + bookLink.json.url)).status, 200, 'the other line keeps access');
     const key = (await shop.client.get(`/api/v1/orders/${order.id}`)).json.lines[0].license_key;
     const verify = await new Client(srv.url).get(`/api/v1/licenses/verify?product_id=${shop.products.app.id}&key=${key}`);

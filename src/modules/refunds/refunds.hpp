@@ -113,6 +113,9 @@ Result<std::vector<int64_t>> due_for_settlement(db::Tx& tx, Micros now, int limi
 // processing → succeeded; false when another instance (or an earlier run) already did it.
 Result<bool> mark_succeeded(db::Tx& tx, int64_t refund_id, Micros now);
 
+// Whether a refund emptied this order line (its access and key then stay revoked for good).
+Result<bool> line_fully_refunded(db::Tx& tx, int64_t order_line_id);
+
 // A customer's refunds as transactions, newest first (created_at DESC, public_id DESC),
 // strictly after (at, public_id) when given (public_id nullopt: every row at `at` too).
 struct RefundRow {

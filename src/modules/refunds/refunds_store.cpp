@@ -136,6 +136,13 @@ Result<bool> mark_succeeded(db::Tx& tx, int64_t refund_id, Micros now) {
   return n == 1;
 }
 
+Result<bool> line_fully_refunded(db::Tx& tx, int64_t order_line_id) {
+  auto row = SD_TRY(tx.query_one(
+      "SELECT 1 FROM refund_lines WHERE order_line_id = $1 AND full_line = 1 LIMIT 1",
+      {order_line_id}));
+  return row.has_value();
+}
+
 Result<std::vector<RefundRow>> customer_refunds(db::Tx& tx, int64_t store_id, int64_t customer_id,
                                                 std::optional<Micros> after_at,
                                                 std::optional<std::string> after_id, int limit) {
