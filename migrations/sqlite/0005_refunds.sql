@@ -47,3 +47,21 @@ CREATE TRIGGER refund_lines_no_change BEFORE UPDATE ON refund_lines
 BEGIN SELECT RAISE(ABORT, 'refunds are irreversible'); END;
 CREATE TRIGGER refund_lines_no_delete BEFORE DELETE ON refund_lines
 BEGIN SELECT RAISE(ABORT, 'refunds are irreversible'); END;
+
+-- Buyers' refund requests (R-REF-9): at most one open request per order; the seller grants
+-- (a refund, recorded in the same transaction) or declines with a message to the buyer.
+CREATE TABLE refund_requests (
+  id              INTEGER PRIMARY KEY,
+  public_id       TEXT NOT NULL UNIQUE,
+  store_id        INTEGER NOT NULL REFERENCES stores(id),
+  order_id        INTEGER NOT NULL REFERENCES orders(id),
+  reason          TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('open', 'granted', 'declined')),
+  created_at      BIGINT NOT NULL,
+  reply_by        BIGINT NOT NULL,
+  decided_at      BIGINT,
+  decline_message TEXT,
+  refund_id       INTEGER REFERENCES refunds(id)
+);
+CREATE UNIQUE INDEX refund_requests_one_open ON refund_requests(order_id) WHERE status = 'open';
+CREATE INDEX refund_requests_store ON refund_requests(store_id, status, created_at);

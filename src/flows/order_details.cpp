@@ -60,6 +60,7 @@ Result<OrderDetails> read_details(db::Tx& tx, int64_t store_id, std::string_view
     d.lines.push_back(std::move(ld));
   }
   d.refunds = SD_TRY(refunds::list_for_order(tx, d.order.id));
+  d.refund_requests = SD_TRY(refunds::requests_for_order(tx, d.order.id));
   for (const auto& r : d.refunds) {
     recorded.push_back({"refund_processing", r.created_at,
                         "Refund " + r.public_id + " of " + std::to_string(r.amount_minor) + " " +

@@ -39,6 +39,7 @@ struct OrderDetails {
   std::vector<LineDetails> lines;
   std::vector<orders::HistoryEvent> history;  // oldest first
   std::vector<refunds::Refund> refunds;       // oldest first
+  std::vector<refunds::Request> refund_requests;  // the buyer's, oldest first
 };
 
 // One order of the store by public id; not_found `not_found` for another store's.

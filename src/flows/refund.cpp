@@ -298,7 +298,8 @@ Result<RefundEvidence> evidence(db::Tx& tx, const Plan& p, Micros now) {
   return ev;
 }
 
-Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now) {
+Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now,
+                          const std::string& request_id) {
   auto& o = p.order;
   p.refund = SD_TRY(refunds::insert(tx, p.refund));
   const auto& r = p.refund;
@@ -324,6 +325,11 @@ Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now) {
   }
   SD_TRY_VOID(update_sales_rows(tx, o, touched));
   SD_TRY_VOID(outbox::enqueue(tx, o.store_id, refund_email(p, r, false), now));
+  if (!request_id.empty()) {
+    const auto req = SD_TRY(refunds::get_request(tx, o.store_id, request_id));
+    if (req.order_id != o.id || !SD_TRY(refunds::decide_request(tx, req.id, "granted", r.id, "", now)))
+      return fail(ErrorKind::conflict, "refund_request_closed", "this refund request was already answered");
+  }
   if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
     deps.fail_next_commits->fetch_sub(1);
     return fail(ErrorKind::unavailable, "injected_fault", "test-mode fault before the refund commit");
@@ -387,7 +393,7 @@ Result<RefundResult> create_refund(RefundDeps& deps, int64_t store_id, const Ref
   const auto w = SD_TRY(deps.db.write<Written>([&](db::Tx& tx) -> Result<Written> {
     const auto now = deps.clock.now();
     auto p = SD_TRY(make_plan(tx, store_id, in, now, true));
-    SD_TRY_VOID(write_refund(tx, deps, p, now));
+    SD_TRY_VOID(write_refund(tx, deps, p, now, in.request_public_id));
     return Written{p.refund, p.order.provider_charge_id, p.order.public_id};
   }));
   // Steps 2 and 3; a failure leaves the refund processing with its provider call owed.
@@ -443,6 +449,92 @@ int settle_due_refunds(RefundDeps& deps, int limit) {
     }
   }
   return n;
+}
+
+namespace {
+
+outbox::OutgoingEmail request_email(const stores::Store& s, const orders::Order& o,
+                                    const refunds::Request& r) {
+  const std::string body =
+      o.name + " (" + o.email + ") asks for a refund of order " + o.public_id + " (" +
+      money_text(o.total_minor, o.currency) + ").\n\nReason: " + r.reason +
+      "\n\nPlease answer by " + format_rfc3339(r.reply_by) +
+      ": grant it (a refund) or decline it with a message, from the order in your Sales view.\n";
+  return outbox::OutgoingEmail{"refund_request", "Shopdesk", s.name, s.support_email, o.email,
+                               "Refund request for order " + o.public_id, body,
+                               {{"X-Shopdesk-Order", o.public_id},
+                                {"X-Shopdesk-Refund-Request", r.public_id}}};
+}
+
+outbox::OutgoingEmail declined_email(const stores::Store& s, const orders::Order& o,
+                                     const std::string& message) {
+  const std::string body = "Hi " + o.name + ",\n\n" + s.name +
+                           " has answered your refund request for order " + o.public_id +
+                           ": it was declined.\n\n" + message + "\n\nQuestions? Write to " +
+                           s.support_email + " and mention order " + o.public_id + ".\n";
+  return outbox::OutgoingEmail{"refund_request_declined", s.name, o.name, o.email,
+                               s.support_email,
+                               "About your refund request (" + o.public_id + ")", body,
+                               {{"X-Shopdesk-Order", o.public_id}}};
+}
+
+}  // namespace
+
+Result<refunds::Request> request_refund(RefundDeps& deps, int64_t buyer_user_id,
+                                        std::string_view order_public_id,
+                                        const std::string& reason) {
+  if (reason.empty()) return fail(ErrorKind::invalid_input, "required", "reason is required", "reason");
+  return deps.db.write<refunds::Request>([&](db::Tx& tx) -> Result<refunds::Request> {
+    const auto now = deps.clock.now();
+    const auto found = SD_TRY(orders::get_buyer_order(tx, buyer_user_id, order_public_id));
+    SD_TRY_VOID(tx.lock_row("orders", found.id));
+    const auto o = SD_TRY(orders::get_buyer_order(tx, buyer_user_id, order_public_id));
+    int64_t refunded = 0;
+    for (const auto& l : o.lines) refunded += l.refunded_minor;
+    if (o.total_minor == 0 || refunded >= o.total_minor)
+      return fail(ErrorKind::conflict, "order_fully_refunded", "there is nothing left to refund");
+    SD_TRY_VOID(refunds::check_request_window(o.created_at, limits::refund_request_window_days, now));
+    refunds::Request r;
+    r.store_id = o.store_id;
+    r.order_id = o.id;
+    r.order_public_id = o.public_id;
+    r.reason = reason;
+    r.created_at = now;
+    r.reply_by = now + limits::refund_request_reply_hours * kMicrosPerHour;
+    r = SD_TRY(refunds::insert_request(tx, std::move(r)));
+    const auto s = SD_TRY(stores::get_store(tx, o.store_id));
+    SD_TRY_VOID(outbox::enqueue(tx, o.store_id, request_email(s, o, r), now));
+    return r;
+  });
+}
+
+Result<RefundResult> grant_refund_request(RefundDeps& deps, int64_t store_id,
+                                          std::string_view request_public_id, RefundInput in) {
+  const auto req = SD_TRY(deps.db.read<refunds::Request>(
+      [&](db::Tx& tx) { return refunds::get_request(tx, store_id, request_public_id); }));
+  if (req.status != "open")
+    return fail(ErrorKind::conflict, "refund_request_closed", "this refund request was already answered");
+  in.order_public_id = req.order_public_id;
+  in.request_public_id = req.public_id;
+  if (in.reason.empty()) in.reason = req.reason;
+  return create_refund(deps, store_id, in);
+}
+
+Result<refunds::Request> decline_refund_request(RefundDeps& deps, int64_t store_id,
+                                                std::string_view request_public_id,
+                                                const std::string& message) {
+  if (message.empty())
+    return fail(ErrorKind::invalid_input, "required", "message is required", "message");
+  return deps.db.write<refunds::Request>([&](db::Tx& tx) -> Result<refunds::Request> {
+    const auto now = deps.clock.now();
+    const auto req = SD_TRY(refunds::get_request(tx, store_id, request_public_id));
+    if (!SD_TRY(refunds::decide_request(tx, req.id, "declined", std::nullopt, message, now)))
+      return fail(ErrorKind::conflict, "refund_request_closed", "this refund request was already answered");
+    const auto o = SD_TRY(orders::get_order_by_id(tx, store_id, req.order_id));
+    const auto s = SD_TRY(stores::get_store(tx, store_id));
+    SD_TRY_VOID(outbox::enqueue(tx, store_id, declined_email(s, o, message), now));
+    return refunds::get_request(tx, store_id, request_public_id);
+  });
 }
 
 }  // namespace sd::flows

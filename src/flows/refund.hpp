@@ -39,6 +39,7 @@ struct RefundInput {
   std::vector<RefundLineInput> lines;   // empty: by amount, or the whole remainder
   std::optional<int64_t> amount_minor;  // spread over the lines in proportion to what remains
   std::string reason;
+  std::string request_public_id;  // set when granting a buyer's refund request
 };
 
 struct RefundDeps {
@@ -104,6 +105,24 @@ struct RefundResult {
 // available_minor, needed_minor and covered_at).
 Result<RefundPreview> preview_refund(RefundDeps& deps, int64_t store_id, const RefundInput& in);
 Result<RefundResult> create_refund(RefundDeps& deps, int64_t store_id, const RefundInput& in);
+
+// --- buyer refund requests (R-REF-9) ---
+// The buyer asks (their own order only: not_found otherwise) within 14 days of the purchase:
+// invalid_input `required` (reason); conflict `order_fully_refunded`,
+// `refund_request_window_expired`, `refund_request_exists`. The seller is emailed; the reply
+// is due within 48 hours.
+Result<refunds::Request> request_refund(RefundDeps& deps, int64_t buyer_user_id,
+                                        std::string_view order_public_id,
+                                        const std::string& reason);
+// The seller grants an open request by refunding (`in` as for create_refund; the reason
+// defaults to the buyer's): the refund and the request's decision commit together. conflict
+// `refund_request_closed` when it is no longer open.
+Result<RefundResult> grant_refund_request(RefundDeps& deps, int64_t store_id,
+                                          std::string_view request_public_id, RefundInput in);
+// The seller declines with a message, emailed to the buyer.
+Result<refunds::Request> decline_refund_request(RefundDeps& deps, int64_t store_id,
+                                                std::string_view request_public_id,
+                                                const std::string& message);
 
 // The periodic job's steps; each returns how many refunds it moved. Safe to run in several
 // instances at once.

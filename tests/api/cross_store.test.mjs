@@ -57,6 +57,10 @@ async function setupA(a) {
   const details = await a.get(`/api/v1/orders/${fx.orderId}`);
   expectStatus(details, 200);
   fx.customerId = details.json.customer.id;
+  // Refunds: the buyer's open refund request on that order.
+  const asked = await fx.buyer.post(`/api/v1/orders/${fx.orderId}/refund-requests`, { reason: 'please' });
+  expectStatus(asked, 201);
+  fx.requestId = asked.json.id;
   return fx;
 }
 
@@ -202,6 +206,24 @@ const CASES = [
       assert.equal(d.json.refunded_minor, 0);
     },
   },
+  {
+    name: "A's order (buyer refund request, by B who did not buy it)",
+    method: 'POST',
+    path: (fx) => `/api/v1/orders/${fx.orderId}/refund-requests`,
+    body: () => ({ reason: 'hijack' }),
+    missing: '/api/v1/orders/SD-0000-0000/refund-requests',
+  },
+  ...['grant', 'decline'].map((action) => ({
+    name: `A's refund request (${action})`,
+    method: 'POST',
+    path: (fx) => `/api/v1/refund-requests/${fx.requestId}/${action}`,
+    body: () => (action === 'grant' ? { reason: 'hijack' } : { message: 'hijack' }),
+    missing: `/api/v1/refund-requests/rr_doesnotexist0000000000/${action}`,
+    check: async (fx, a) => {
+      const open = expectList(await a.get('/api/v1/refund-requests?status=open'));
+      assert.ok(open.some((r) => r.id === fx.requestId), "A's request is still open");
+    },
+  })),
   // Add threads, … here (see the header comment).
 ];
 

@@ -394,3 +394,64 @@ describe('race: 200 orders × 10 concurrent refund requests', () => {
     console.log(`# race: ${requests.length} requests in ${ms} ms: ${JSON.stringify(statuses)}`);
   });
 });
+
+describe('buyer refund requests (R-REF-9)', () => {
+  const srv = serverHooks({ before, after });
+
+  test('ask, decline with a message, ask again, grant by refunding; one open request per order; window 14 days', async () => {
+    const shop = await shopWith(srv);
+    const seller = new Client(srv.url, { bearer: (await createToken(shop.client, 'requests')).token });
+    const { order, client: buyer } = await buy(srv.url, shop, [{ product: 'app' }, { product: 'book' }]);
+    await withCsrf(buyer);
+    const stranger = await withCsrf((await buy(srv.url, shop, [{ product: 'book' }])).client);
+    const reqPath = `/api/v1/orders/${order.id}/refund-requests`;
+
+    expectError(await buyer.post(reqPath, {}), 400, 'required', { param: 'reason' });
+    expectError(await stranger.post(reqPath, { reason: 'not mine' }), 404, 'not_found', { anyParam: true });
+    const asked = await buyer.post(reqPath, { reason: 'It does not run on my machine' });
+    expectStatus(asked, 201);
+    const r1 = asked.json;
+    assert.match(r1.id, /^rr_/);
+    assert.equal(r1.status, 'open');
+    assert.equal(micros(r1.reply_by) - micros(r1.created_at), 48 * 3600 * 1e6);
+    expectError(await buyer.post(reqPath, { reason: 'again' }), 409, 'refund_request_exists');
+    const open = expectList(await seller.get('/api/v1/refund-requests?status=open'));
+    assert.deepEqual(open.map((r) => r.id), [r1.id]);
+    assert.deepEqual((await seller.get(`/api/v1/orders/${order.id}`)).json.refund_requests.map((r) => r.id), [r1.id]);
+    await waitFor(() => mailFiles(srv.server).some((m) => m.includes(r1.id) && m.includes('It does not run')), 'the seller\'s email');
+
+    expectError(await seller.post(`/api/v1/refund-requests/${r1.id}/decline`, {}), 400, 'required', { param: 'message' });
+    const declined = await seller.post(`/api/v1/refund-requests/${r1.id}/decline`, { message: 'Please try version 2.1 first.' });
+    expectStatus(declined, 200);
+    assert.equal(declined.json.status, 'declined');
+    expectError(await seller.post(`/api/v1/refund-requests/${r1.id}/decline`, { message: 'x' }), 409, 'refund_request_closed');
+    expectError(await seller.post(`/api/v1/refund-requests/${r1.id}/grant`, {}), 409, 'refund_request_closed');
+    await waitFor(() => mailFiles(srv.server).some((m) => m.includes('Please try version 2.1 first.') && m.includes(order.email)), 'the buyer\'s email');
+
+    const again = await buyer.post(reqPath, { reason: 'Still broken' });
+    expectStatus(again, 201);
+    const granted = await seller.post(`/api/v1/refund-requests/${again.json.id}/grant`, { lines: [{ line_id: order.lines[0].id }] });
+    expectStatus(granted, 201);
+    assert.equal(granted.json.reason, 'Still broken');
+    assert.equal(granted.json.amount_minor, order.lines[0].total_minor);
+    const after = (await seller.get(`/api/v1/orders/${order.id}`)).json;
+    assert.deepEqual(after.refund_requests.map((r) => [r.status, r.refund_id]), [['declined', null], ['granted', granted.json.id]]);
+    expectError(await seller.post(`/api/v1/refund-requests/${again.json.id}/grant`, {}), 409, 'refund_request_closed');
+    assert.equal(after.refunds.length, 1, 'granting twice refunds once');
+
+    // The request window: 14 days from the purchase.
+    const late = (await buy(srv.url, shop, [{ product: 'book' }], { email: order.email }, { client: buyer })).order;
+    // In steps, with the buyer active between them (a session expires after 7 idle days).
+    for (let i = 0; i < 2; i++) {
+      await advanceClock(srv, 5 * DAY);
+      expectStatus(await buyer.get('/api/v1/me'), 200);
+    }
+    const now = micros((await getClock(srv)).now);
+    await advanceClock(srv, Math.floor((micros(late.created_at) + 14 * DAY * 1e6 - now) / 1e6) - 60);
+    const inTime = await buyer.post(`/api/v1/orders/${late.id}/refund-requests`, { reason: 'just in time' });
+    expectStatus(inTime, 201);
+    expectStatus(await seller.post(`/api/v1/refund-requests/${inTime.json.id}/decline`, { message: 'no' }), 200);
+    await advanceClock(srv, 120);
+    expectError(await buyer.post(`/api/v1/orders/${late.id}/refund-requests`, { reason: 'too late' }), 409, 'refund_request_window_expired');
+  });
+});

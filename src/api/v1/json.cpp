@@ -104,4 +104,19 @@ nlohmann::json refund_json(const refunds::Refund& r, const std::string& order_pu
                                           : nlohmann::json(nullptr)}};
 }
 
+nlohmann::json request_json(const refunds::Request& r) {
+  return {{"id", r.public_id},
+          {"order_id", r.order_public_id},
+          {"status", r.status},
+          {"reason", r.reason},
+          {"created_at", format_rfc3339(r.created_at)},
+          {"reply_by", format_rfc3339(r.reply_by)},
+          {"decided_at", r.decided_at ? nlohmann::json(format_rfc3339(*r.decided_at))
+                                      : nlohmann::json(nullptr)},
+          {"decline_message", r.decline_message.empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(r.decline_message)},
+          {"refund_id", r.refund_public_id ? nlohmann::json(*r.refund_public_id)
+                                           : nlohmann::json(nullptr)}};
+}
+
 }  // namespace sd::api

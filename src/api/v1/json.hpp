@@ -28,5 +28,8 @@ nlohmann::json order_json(const orders::Order& o, const std::string& store_name,
 // seller_share_minor, reason, lines:[{line_id, amount_minor, tax_minor, fee_minor,
 // fully_refunded}], created_at, settles_at, succeeded_at}.
 nlohmann::json refund_json(const refunds::Refund& r, const std::string& order_public_id);
+// A buyer's refund request: {id, order_id, status, reason, created_at, reply_by, decided_at,
+// decline_message, refund_id}.
+nlohmann::json request_json(const refunds::Request& r);
 
 }  // namespace sd::api

@@ -59,6 +59,8 @@ Result<http::Response> get_order(Ctx& ctx) {
   }
   auto refunds = nlohmann::json::array();
   for (const auto& r : d.refunds) refunds.push_back(refund_json(r, o.public_id));
+  auto requests = nlohmann::json::array();
+  for (const auto& r : d.refund_requests) requests.push_back(request_json(r));
   auto history = nlohmann::json::array();
   for (const auto& h : d.history)
     history.push_back({{"status", h.status}, {"at", format_rfc3339(h.at)}, {"note", h.note}});
@@ -88,7 +90,8 @@ Result<http::Response> get_order(Ctx& ctx) {
                   {"consent_at", time_or_null(o.consent_at)},
                   {"available_at", format_rfc3339(o.available_at)},
                   {"status_history", history},
-                  {"refunds", refunds}});
+                  {"refunds", refunds},
+                  {"refund_requests", requests}});
 }
 
 Result<http::Response> get_customer(Ctx& ctx) {

@@ -16,7 +16,9 @@ namespace {
 Result<flows::RefundInput> decode_refund(Ctx& ctx) {
   JsonFields f(ctx.body);
   flows::RefundInput in;
-  in.order_public_id = std::string(ctx.req.path_param("order_id"));
+  // Granting a request names the request, not the order (the flow reads it from the request).
+  for (const auto& [name, value] : ctx.req.path_params)
+    if (name == "order_id") in.order_public_id = value;
   in.reason = SD_TRY(f.optional_string("reason", 0, limits::refund_reason_bytes_max)).value_or("");
   in.amount_minor = SD_TRY(f.optional_int("amount_minor", 1, INT64_MAX / 4));
   if (const auto* raw = f.raw("lines")) {
@@ -112,6 +114,47 @@ Result<http::Response> post_preview(Ctx& ctx) {
   return json_ok(body);
 }
 
+Result<http::Response> post_request(Ctx& ctx) {
+  JsonFields f(ctx.body);
+  const auto reason =
+      SD_TRY(f.optional_string("reason", 0, limits::refund_reason_bytes_max)).value_or("");
+  SD_TRY_VOID(f.finish());
+  auto deps = deps_of(ctx);
+  const auto r = SD_TRY(flows::request_refund(deps, ctx.who().user.id,
+                                              ctx.req.path_param("order_id"), reason));
+  return json_ok(request_json(r), 201);
+}
+
+Result<http::Response> list_requests(Ctx& ctx) {
+  const auto page = SD_TRY(paging(ctx.req));
+  const std::string status(ctx.req.query_param("status").value_or(""));
+  if (!status.empty() && status != "open" && status != "granted" && status != "declined")
+    return fail(ErrorKind::invalid_input, "invalid_status",
+                "status must be open, granted or declined", "status");
+  const auto rows = SD_TRY(ctx.svc.db->read<std::vector<refunds::Request>>([&](db::Tx& tx) {
+    return refunds::list_requests(tx, ctx.store_id, status, page.limit);
+  }));
+  auto data = nlohmann::json::array();
+  for (const auto& r : rows) data.push_back(request_json(r));
+  return json_ok(list_page(std::move(data), false, std::nullopt));
+}
+
+Result<http::Response> grant_request(Ctx& ctx) {
+  auto in = SD_TRY(decode_refund(ctx));
+  auto deps = deps_of(ctx);
+  const auto r = SD_TRY(flows::grant_refund_request(deps, ctx.store_id, ctx.req.path_param("id"), in));
+  return json_ok(refund_json(r.refund, r.order_public_id), 201);
+}
+
+Result<http::Response> decline_request(Ctx& ctx) {
+  JsonFields f(ctx.body);
+  const auto message = SD_TRY(f.optional_string("message", 0, limits::refund_reason_bytes_max)).value_or("");
+  SD_TRY_VOID(f.finish());
+  auto deps = deps_of(ctx);
+  const auto r = SD_TRY(flows::decline_refund_request(deps, ctx.store_id, ctx.req.path_param("id"), message));
+  return json_ok(request_json(r));
+}
+
 Result<http::Response> post_refund(Ctx& ctx) {
   const auto in = SD_TRY(decode_refund(ctx));
   auto deps = deps_of(ctx);
@@ -127,6 +170,13 @@ void register_refund_routes(http::Router& router, Services& svc) {
                 {M::post, "/api/v1/orders/{order_id}/refunds/preview", Access::seller, post_preview});
   add_api_route(router, svc,
                 {M::post, "/api/v1/orders/{order_id}/refunds", Access::seller, post_refund});
+  add_api_route(router, svc,
+                {M::post, "/api/v1/orders/{order_id}/refund-requests", Access::user, post_request});
+  add_api_route(router, svc, {M::get, "/api/v1/refund-requests", Access::seller, list_requests});
+  add_api_route(router, svc,
+                {M::post, "/api/v1/refund-requests/{id}/grant", Access::seller, grant_request});
+  add_api_route(router, svc,
+                {M::post, "/api/v1/refund-requests/{id}/decline", Access::seller, decline_request});
 }
 
 }  // namespace sd::api

@@ -137,4 +137,37 @@ Result<std::pair<int64_t, int64_t>> product_refund_counts(db::Tx& tx, int64_t st
                                                           int64_t product_id, Micros from,
                                                           Micros to);
 
+// --- refund requests (R-REF-9) ---------------------------------------------------------------
+
+struct Request {
+  int64_t id = 0;
+  std::string public_id;  // "rr_…"
+  int64_t store_id = 0;
+  int64_t order_id = 0;
+  std::string order_public_id;
+  std::string reason;
+  std::string status;  // open | granted | declined
+  Micros created_at = 0;
+  Micros reply_by = 0;
+  std::optional<Micros> decided_at;
+  std::string decline_message;
+  std::optional<std::string> refund_public_id;
+};
+
+// R-REF-9: a buyer may ask until `paid_at + window_days` inclusive; conflict
+// `refund_request_window_expired` after it.
+Result<void> check_request_window(Micros paid_at, int64_t window_days, Micros now);
+
+// Inserts an open request; conflict `refund_request_exists` while another is open.
+Result<Request> insert_request(db::Tx& tx, Request r);
+// The store's request by public id (not_found otherwise). Decisions are conditional updates.
+Result<Request> get_request(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// The store's requests with `status` ("" = any), newest first, at most `limit`.
+Result<std::vector<Request>> list_requests(db::Tx& tx, int64_t store_id, std::string_view status,
+                                           int limit);
+Result<std::vector<Request>> requests_for_order(db::Tx& tx, int64_t order_id);
+// open → granted (with the refund) or declined; false when it was no longer open.
+Result<bool> decide_request(db::Tx& tx, int64_t request_id, std::string_view status,
+                            std::optional<int64_t> refund_id, std::string_view message, Micros now);
+
 }  // namespace sd::refunds

@@ -50,6 +50,13 @@ Result<void> check_window(Micros paid_at, int64_t window_days, Micros now) {
                   " days ago, outside the store's refund window");
 }
 
+Result<void> check_request_window(Micros paid_at, int64_t window_days, Micros now) {
+  if (now <= paid_at + window_days * kMicrosPerDay) return {};
+  return fail(ErrorKind::conflict, "refund_request_window_expired",
+              "refunds can be requested within " + std::to_string(window_days) +
+                  " days of the purchase; please write to the seller");
+}
+
 std::string line_status(int64_t total_minor, int64_t refunded_minor, bool processing) {
   if (processing) return "refund_processing";
   if (refunded_minor <= 0) return "complete";

@@ -180,4 +180,73 @@ Result<std::pair<int64_t, int64_t>> product_refund_counts(db::Tx& tx, int64_t st
   return std::pair<int64_t, int64_t>{row->i64(1), row->i64(0)};
 }
 
+namespace {
+
+constexpr const char* kRequestColumns =
+    "r.id, r.public_id, r.store_id, r.order_id, o.public_id, r.reason, r.status, r.created_at, "
+    "r.reply_by, r.decided_at, r.decline_message, f.public_id";
+constexpr const char* kRequestFrom =
+    " FROM refund_requests r JOIN orders o ON o.id = r.order_id "
+    "LEFT JOIN refunds f ON f.id = r.refund_id ";
+
+Request request_of(const db::Row& r) {
+  return Request{r.i64(0),  r.text(1), r.i64(2),  r.i64(3),      r.text(4),  r.text(5),
+                 r.text(6), r.i64(7),  r.i64(8),  r.opt_i64(9),  r.text(10), r.opt_text(11)};
+}
+
+}  // namespace
+
+Result<Request> insert_request(db::Tx& tx, Request r) {
+  auto open = SD_TRY(tx.query_one(
+      "SELECT 1 FROM refund_requests WHERE order_id = $1 AND status = 'open'", {r.order_id}));
+  if (open)
+    return fail(ErrorKind::conflict, "refund_request_exists",
+                "a refund request for this order is already waiting for the seller's answer");
+  r.public_id = new_public_id("rr");
+  r.status = "open";
+  auto row = SD_TRY(tx.query_one(
+      "INSERT INTO refund_requests (public_id, store_id, order_id, reason, status, created_at, "
+      "reply_by) VALUES ($1, $2, $3, $4, 'open', $5, $6) RETURNING id",
+      {r.public_id, r.store_id, r.order_id, r.reason, r.created_at, r.reply_by}));
+  r.id = row->i64(0);
+  return r;
+}
+
+Result<Request> get_request(db::Tx& tx, int64_t store_id, std::string_view public_id) {
+  auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kRequestColumns + kRequestFrom +
+                                     "WHERE r.store_id = $1 AND r.public_id = $2",
+                                 {store_id, public_id}));
+  if (!row) return fail(ErrorKind::not_found, "not_found", "refund request not found", "id");
+  return request_of(*row);
+}
+
+Result<std::vector<Request>> list_requests(db::Tx& tx, int64_t store_id, std::string_view status,
+                                           int limit) {
+  std::vector<Request> out;
+  for (const auto& r : SD_TRY(tx.query(std::string("SELECT ") + kRequestColumns + kRequestFrom +
+                                           "WHERE r.store_id = $1 AND ($2 = '' OR r.status = $2) "
+                                           "ORDER BY r.created_at DESC, r.id DESC LIMIT $3",
+                                       {store_id, status, limit})))
+    out.push_back(request_of(r));
+  return out;
+}
+
+Result<std::vector<Request>> requests_for_order(db::Tx& tx, int64_t order_id) {
+  std::vector<Request> out;
+  for (const auto& r : SD_TRY(tx.query(std::string("SELECT ") + kRequestColumns + kRequestFrom +
+                                           "WHERE r.order_id = $1 ORDER BY r.created_at, r.id",
+                                       {order_id})))
+    out.push_back(request_of(r));
+  return out;
+}
+
+Result<bool> decide_request(db::Tx& tx, int64_t request_id, std::string_view status,
+                            std::optional<int64_t> refund_id, std::string_view message, Micros now) {
+  const auto n = SD_TRY(tx.exec(
+      "UPDATE refund_requests SET status = $2, refund_id = $3, decline_message = $4, "
+      "decided_at = $5 WHERE id = $1 AND status = 'open'",
+      {request_id, status, refund_id, message, now}));
+  return n == 1;
+}
+
 }  // namespace sd::refunds
