@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "app/mail_job.hpp"
 #include "app/periodic_job.hpp"
+#include "flows/refund.hpp"
 #include "core/limits.hpp"
 #include "modules/idempotency/idempotency.hpp"
 #include "modules/sales/sales.hpp"
@@ -126,11 +127,13 @@ int serve(Config c) {
   if (!secrets) return report(secrets.error());
   auto provider = payments::make_test_provider(secrets->fingerprints, *svc.clock);
   std::atomic<int> checkout_faults{0};
+  std::atomic<int> refund_faults{0};
   svc.payments = provider.get();
   svc.taxes = &*taxes;
   svc.link_key = secrets->links;
   svc.public_url = c.public_url;
   svc.checkout_faults = c.test_mode ? &checkout_faults : nullptr;
+  svc.refund_faults = c.test_mode ? &refund_faults : nullptr;
   MailJob mail(**db, *svc.clock, make_transport(c), c.mail_from);
   PeriodicJob mail_job(std::chrono::seconds(1), [&mail] { return mail.run_once() == MailJob::kBatch; });
   // Idempotency records are kept for their retention period (limits.hpp), then deleted.
@@ -140,6 +143,16 @@ int serve(Config c) {
     auto purged = (*db)->write<int64_t>([&](db::Tx& tx) { return idempotency::purge(tx, before); });
     if (!purged) log::warn("idempotency purge failed", {{"error", purged.error().code}});
     return false;
+  });
+
+  // Refunds: provider calls still owed (after a failure or a crash), then settlement
+  // (processing → succeeded, with the buyer's email). Every instance runs it; each step is
+  // conditional in the database, so two instances never settle or email one refund twice.
+  flows::RefundDeps refund_deps{**db, *svc.clock, *provider, c.public_url, nullptr};
+  PeriodicJob refund_job(std::chrono::seconds(1), [&refund_deps] {
+    const int submitted = flows::submit_due_refunds(refund_deps, 50);
+    const int settled = flows::settle_due_refunds(refund_deps, 50);
+    return submitted == 50 || settled == 50;
   });
 
   http::Router router;
@@ -183,7 +196,9 @@ int serve(Config c) {
   std::fflush(stdout);
   mail_job.start();
   purge_job.start();
+  refund_job.start();
   server.run_until_signal();
+  refund_job.stop();
   purge_job.stop();
   mail_job.stop();
   log::info("stopped", {});

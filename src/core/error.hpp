@@ -1,9 +1,12 @@
 // Result/Error: expected outcomes are values, not exceptions (docs/ARCHITECTURE.md).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <tl/expected.hpp>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace sd {
 
@@ -22,6 +25,13 @@ enum class ErrorKind {
   internal,         // 500: a bug or an unexpected failure
 };
 
+// An extra field of the API's error object, beside type/code/message/param (for example the
+// missing amount of `available_balance_insufficient`).
+struct ErrorDetail {
+  std::string name;
+  std::variant<int64_t, std::string> value;
+};
+
 // An outcome that is not success. `code` is a stable snake_case rule name, `param` the
 // offending field path (empty when none). This is exactly the API's error object.
 struct Error {
@@ -31,6 +41,7 @@ struct Error {
   std::string param;
   // Seconds a client should wait before retrying (rate_limited / unavailable); 0 = unset.
   long retry_after_seconds = 0;
+  std::vector<ErrorDetail> details;  // extra fields of the error object; usually none
 };
 
 template <class T>
@@ -40,7 +51,7 @@ using Result = tl::expected<T, Error>;
 inline tl::unexpected<Error> fail(ErrorKind kind, std::string code, std::string message,
                                   std::string param = {}) {
   return tl::unexpected<Error>(
-      Error{kind, std::move(code), std::move(message), std::move(param), 0});
+      Error{kind, std::move(code), std::move(message), std::move(param), 0, {}});
 }
 inline tl::unexpected<Error> fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
 

@@ -55,6 +55,14 @@ inline constexpr int idempotency_wait_ms_max = 5000;  // a retry waits this long
 
 // Catalog
 inline constexpr size_t product_title_bytes_max = 200;
+// Refunds (issue 5).
+inline constexpr size_t refund_reason_bytes_max = 1000;
+inline constexpr size_t refund_lines_max = 100;
+inline constexpr int64_t refund_evidence_repeat_days = 30;   // R-REF-8 "bought twice"
+inline constexpr int64_t refund_rate_window_days = 90;       // R-REF-8 refund rate
+inline constexpr int64_t refund_submit_grace_seconds = 60;   // before the job retries a provider call
+inline constexpr int64_t refund_request_window_days = 14;    // R-REF-9 default
+inline constexpr int64_t refund_request_reply_hours = 48;    // R-REF-9 default reply deadline
 inline constexpr size_t product_description_bytes_max = 20000;
 inline constexpr size_t tier_name_bytes_max = 60;
 inline constexpr size_t tier_terms_bytes_max = 5000;

@@ -7,7 +7,7 @@ namespace {
 
 Error type_error(const std::string& param, const char* expected) {
   return Error{ErrorKind::invalid_input, "invalid_type",
-               param + " must be " + expected, param, 0};
+               param + " must be " + expected, param, 0, {}};
 }
 
 bool valid_utf8(std::string_view s) {

@@ -60,6 +60,18 @@ Result<OrderDetails> read_details(db::Tx& tx, int64_t store_id, std::string_view
     }
     d.lines.push_back(std::move(ld));
   }
+  d.refunds = SD_TRY(refunds::list_for_order(tx, d.order.id));
+  d.refund_requests = SD_TRY(refunds::requests_for_order(tx, d.order.id));
+  for (const auto& r : d.refunds) {
+    recorded.push_back({"refund_processing", r.created_at,
+                        "Refund " + r.public_id + " of " + std::to_string(r.amount_minor) + " " +
+                            r.currency + " issued: " + r.reason});
+    if (r.succeeded_at)
+      recorded.push_back({"refund_succeeded", *r.succeeded_at,
+                          "Refund " + r.public_id + " completed by the payment provider"});
+  }
+  std::stable_sort(recorded.begin(), recorded.end(),
+                   [](const auto& a, const auto& b) { return a.at < b.at; });
   d.history = orders::status_history(d.order, now, std::move(recorded));
   return d;
 }
@@ -99,13 +111,26 @@ Result<TransactionPage> customer_transactions(db::Database& db, int64_t store_id
     std::optional<orders::Keyset> keyset;
     if (after) keyset = resume_after(*after, purchase_rank);
     // One source per kind, each asked for one row more than the page to learn has_more.
-    // Issue 5 adds the customer's refunds as a second source.
-    std::vector<std::vector<Transaction>> sources(1);
+    std::vector<std::vector<Transaction>> sources(2);
     for (const auto& p :
          SD_TRY(orders::customer_purchases(tx, store_id, summary.customer.id, keyset, limit + 1))) {
       sources[0].push_back({"purchase", p.order_public_id, p.order_public_id, p.created_at,
                             p.description, p.total_minor, p.currency,
                             orders::payment_status(p.total_minor, p.refunded_minor)});
+    }
+    const int refund_rank = transaction_rank("refund");
+    std::optional<Micros> refund_at;
+    std::optional<std::string> refund_id;
+    if (after) {
+      const auto k = resume_after(*after, refund_rank);
+      refund_at = k.at;
+      refund_id = k.public_id;
+    }
+    for (const auto& r : SD_TRY(refunds::customer_refunds(tx, store_id, summary.customer.id,
+                                                          refund_at, refund_id, limit + 1))) {
+      sources[1].push_back({"refund", r.public_id, r.order_public_id, r.created_at,
+                            "Refund of order " + r.order_public_id + ": " + r.reason,
+                            r.amount_minor, r.currency, r.status});
     }
     TransactionPage page;
     page.data = merge_newest_first(std::move(sources), static_cast<size_t>(limit) + 1);

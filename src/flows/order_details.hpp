@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "modules/orders/orders.hpp"
+#include "modules/refunds/refunds.hpp"
 #include "platform/db/database.hpp"
 
 namespace sd::flows {
@@ -37,6 +38,8 @@ struct OrderDetails {
   orders::Customer customer;
   std::vector<LineDetails> lines;
   std::vector<orders::HistoryEvent> history;  // oldest first
+  std::vector<refunds::Refund> refunds;       // oldest first
+  std::vector<refunds::Request> refund_requests;  // the buyer's, oldest first
 };
 
 // One order of the store by public id; not_found `not_found` for another store's.

@@ -65,6 +65,10 @@ async function setupA(a) {
   fx.blockedCustomerId = (await a.get(`/api/v1/orders/${blockedBuyer.order.id}`)).json.customer.id;
   fx.blockReason = 'A private reason of A';
   expectStatus(await a.post(`/api/v1/customers/${fx.blockedCustomerId}/block`, { reason: fx.blockReason }), 201);
+  // Refunds: the buyer's open refund request on that order.
+  const asked = await fx.buyer.post(`/api/v1/orders/${fx.orderId}/refund-requests`, { reason: 'please' });
+  expectStatus(asked, 201);
+  fx.requestId = asked.json.id;
   return fx;
 }
 
@@ -212,6 +216,45 @@ const CASES = [
     missing: '/api/v1/customers/cus_doesnotexist0000000000/block',
     check: async (fx, a) => assert.equal((await a.get(`/api/v1/customers/${fx.blockedCustomerId}`)).json.blocked, true),
   },
+  // Refunds: B can neither preview nor refund A's order; A's order keeps no refund.
+  {
+    name: "A's order (refund preview)",
+    method: 'POST',
+    path: (fx) => `/api/v1/orders/${fx.orderId}/refunds/preview`,
+    body: () => ({ reason: 'hijack' }),
+    missing: '/api/v1/orders/SD-0000-0000/refunds/preview',
+  },
+  {
+    name: "A's order (refund)",
+    method: 'POST',
+    path: (fx) => `/api/v1/orders/${fx.orderId}/refunds`,
+    body: () => ({ reason: 'hijack' }),
+    missing: '/api/v1/orders/SD-0000-0000/refunds',
+    check: async (fx, a) => {
+      const d = await a.get(`/api/v1/orders/${fx.orderId}`);
+      expectStatus(d, 200);
+      assert.deepEqual(d.json.refunds, [], 'no refund was recorded on A\'s order');
+      assert.equal(d.json.refunded_minor, 0);
+    },
+  },
+  {
+    name: "A's order (buyer refund request, by B who did not buy it)",
+    method: 'POST',
+    path: (fx) => `/api/v1/orders/${fx.orderId}/refund-requests`,
+    body: () => ({ reason: 'hijack' }),
+    missing: '/api/v1/orders/SD-0000-0000/refund-requests',
+  },
+  ...['grant', 'decline'].map((action) => ({
+    name: `A's refund request (${action})`,
+    method: 'POST',
+    path: (fx) => `/api/v1/refund-requests/${fx.requestId}/${action}`,
+    body: () => (action === 'grant' ? { reason: 'hijack' } : { message: 'hijack' }),
+    missing: `/api/v1/refund-requests/rr_doesnotexist0000000000/${action}`,
+    check: async (fx, a) => {
+      const open = expectList(await a.get('/api/v1/refund-requests?status=open'));
+      assert.ok(open.some((r) => r.id === fx.requestId), "A's request is still open");
+    },
+  })),
   // Add threads, … here (see the header comment).
 ];
 

@@ -32,6 +32,7 @@ struct Services {
   std::string public_url;         // how buyers reach this server (links in emails)
   std::string link_key;           // signs download links; shared by instances (server_state)
   std::atomic<int>* checkout_faults = nullptr;  // --test-mode fault injection
+  std::atomic<int>* refund_faults = nullptr;    // --test-mode: refund transactions that fail
 };
 
 // Registers every route of the API, the operational endpoints and the web app fallback.

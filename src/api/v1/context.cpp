@@ -144,12 +144,12 @@ http::Response with_idempotency(Ctx& ctx, const ApiRoute& route, std::string_vie
       case idempotency::ClaimKind::mismatch:
         return error_to_response(Error{ErrorKind::idempotency, "idempotency_key_reused",
                                        "this Idempotency-Key was used with a different request",
-                                       "Idempotency-Key", 0});
+                                       "Idempotency-Key", 0, {}});
       case idempotency::ClaimKind::in_progress:
         if (std::chrono::steady_clock::now() >= deadline) {
           Error e{ErrorKind::conflict, "idempotency_request_in_progress",
                   "a request with this Idempotency-Key is still being processed; retry shortly",
-                  "Idempotency-Key", 1};
+                  "Idempotency-Key", 1, {}};
           return error_to_response(e);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -247,6 +247,14 @@ http::Response error_to_response(const Error& e) {
                   ? http::error_response(status, "internal_error", "something went wrong on our side")
                   : http::error_response(status, e.code, e.message, e.param);
   if (e.retry_after_seconds > 0) resp.set_header("Retry-After", std::to_string(e.retry_after_seconds));
+  if (!e.details.empty() && e.kind != ErrorKind::internal) {
+    auto body = nlohmann::json::parse(resp.body, nullptr, false);
+    if (!body.is_discarded()) {
+      for (const auto& d : e.details)
+        std::visit([&](const auto& v) { body["error"][d.name] = v; }, d.value);
+      resp.body = body.dump();
+    }
+  }
   return resp;
 }
 

@@ -80,4 +80,43 @@ nlohmann::json order_json(const orders::Order& o, const std::string& store_name,
           {"created_at", format_rfc3339(o.created_at)}};
 }
 
+nlohmann::json refund_json(const refunds::Refund& r, const std::string& order_public_id) {
+  auto lines = nlohmann::json::array();
+  for (const auto& l : r.lines)
+    lines.push_back({{"line_id", l.line_public_id},
+                     {"amount_minor", l.amount_minor},
+                     {"tax_minor", l.tax_minor},
+                     {"fee_minor", l.fee_minor},
+                     {"fully_refunded", l.full_line}});
+  return {{"id", r.public_id},
+          {"order_id", order_public_id},
+          {"status", r.status},
+          {"amount_minor", r.amount_minor},
+          {"currency", r.currency},
+          {"tax_minor", r.tax_minor},
+          {"fee_returned_minor", r.fee_minor},
+          {"seller_share_minor", r.seller_share_minor},
+          {"reason", r.reason},
+          {"lines", lines},
+          {"created_at", format_rfc3339(r.created_at)},
+          {"settles_at", format_rfc3339(r.settles_at)},
+          {"succeeded_at", r.succeeded_at ? nlohmann::json(format_rfc3339(*r.succeeded_at))
+                                          : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json request_json(const refunds::Request& r) {
+  return {{"id", r.public_id},
+          {"order_id", r.order_public_id},
+          {"status", r.status},
+          {"reason", r.reason},
+          {"created_at", format_rfc3339(r.created_at)},
+          {"reply_by", format_rfc3339(r.reply_by)},
+          {"decided_at", r.decided_at ? nlohmann::json(format_rfc3339(*r.decided_at))
+                                      : nlohmann::json(nullptr)},
+          {"decline_message", r.decline_message.empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(r.decline_message)},
+          {"refund_id", r.refund_public_id ? nlohmann::json(*r.refund_public_id)
+                                           : nlohmann::json(nullptr)}};
+}
+
 }  // namespace sd::api

@@ -6,6 +6,7 @@
 
 #include "modules/accounts/accounts.hpp"
 #include "modules/orders/orders.hpp"
+#include "modules/refunds/refunds.hpp"
 #include "modules/stores/stores.hpp"
 
 namespace sd::api {
@@ -22,5 +23,13 @@ nlohmann::json session_json(const accounts::User& u, const std::optional<stores:
 nlohmann::json order_json(const orders::Order& o, const std::string& store_name,
                           const std::string& store_slug, const std::string& support_email,
                           const std::vector<std::string>& license_keys);
+
+// A refund: {id, order_id, status, amount_minor, currency, tax_minor, fee_returned_minor,
+// seller_share_minor, reason, lines:[{line_id, amount_minor, tax_minor, fee_minor,
+// fully_refunded}], created_at, settles_at, succeeded_at}.
+nlohmann::json refund_json(const refunds::Refund& r, const std::string& order_public_id);
+// A buyer's refund request: {id, order_id, status, reason, created_at, reply_by, decided_at,
+// decline_message, refund_id}.
+nlohmann::json request_json(const refunds::Request& r);
 
 }  // namespace sd::api

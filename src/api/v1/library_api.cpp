@@ -10,6 +10,7 @@
 #include "core/limits.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
+#include "modules/refunds/refunds.hpp"
 #include "modules/catalog/catalog.hpp"
 #include "modules/entitlements/entitlements.hpp"
 #include "modules/licenses/licenses.hpp"
@@ -149,6 +150,10 @@ Result<http::Response> seller_action(Ctx& ctx, std::string_view action) {
           SD_TRY(entitlements::revoke(tx, ent.id, reason.empty() ? "revoked by seller" : reason, now));
           SD_TRY_VOID(licenses::disable_for_line(tx, ent.order_line_id, "disabled", now));
         } else if (action == "restore") {
+          // A refund is irreversible: a fully refunded line's access never comes back.
+          if (SD_TRY(refunds::line_fully_refunded(tx, ent.order_line_id)))
+            return fail(ErrorKind::conflict, "line_refunded",
+                        "this purchase was refunded; its access cannot be restored");
           SD_TRY(entitlements::restore(tx, ent.id));
           SD_TRY_VOID(licenses::enable_for_line(tx, ent.order_line_id));
         } else {

@@ -10,6 +10,7 @@
 #include "core/time.hpp"
 #include "core/validation.hpp"
 #include "modules/server_state/server_state.hpp"
+#include "platform/payments/payments.hpp"
 
 namespace sd::api {
 namespace {
@@ -38,10 +39,37 @@ Result<http::Response> advance_clock(Ctx& ctx) {
 // Test mode: make the next N checkouts fail after their charge (the compensation path).
 Result<http::Response> set_faults(Ctx& ctx) {
   JsonFields f(ctx.body);
-  const auto n = SD_TRY(f.required_int("checkout_commit_failures", 0, 1000));
+  const auto n = SD_TRY(f.optional_int("checkout_commit_failures", 0, 1000));
+  // Refunds: transactions that fail at their end (nothing recorded, the provider never
+  // called), and provider refund calls that fail (recorded; the refund job repeats the call).
+  const auto refund_commits = SD_TRY(f.optional_int("refund_commit_failures", 0, 1000));
+  const auto refund_calls = SD_TRY(f.optional_int("refund_provider_failures", 0, 1000));
   SD_TRY_VOID(f.finish());
-  ctx.svc.checkout_faults->store(static_cast<int>(n));
-  return json_ok({{"checkout_commit_failures", n}});
+  nlohmann::json out = nlohmann::json::object();
+  if (n) {
+    ctx.svc.checkout_faults->store(static_cast<int>(*n));
+    out["checkout_commit_failures"] = *n;
+  }
+  if (refund_commits && ctx.svc.refund_faults != nullptr) {
+    ctx.svc.refund_faults->store(static_cast<int>(*refund_commits));
+    out["refund_commit_failures"] = *refund_commits;
+  }
+  if (refund_calls) {
+    if (auto* control = payments::test_control(*ctx.svc.payments))
+      control->fail_next_refunds(static_cast<int>(*refund_calls));
+    out["refund_provider_failures"] = *refund_calls;
+  }
+  return json_ok(out);
+}
+
+// Test mode: what the test provider refunded against a charge.
+Result<http::Response> get_provider_charge(Ctx& ctx) {
+  auto* control = payments::test_control(*ctx.svc.payments);
+  if (control == nullptr) return fail(ErrorKind::not_found, "not_found", "no test provider");
+  const auto id = ctx.req.path_param("charge_id");
+  return json_ok({{"charge_id", id},
+                  {"refunded_minor", control->refunded_amount(id)},
+                  {"refunds_total", control->refunds_total()}});
 }
 
 std::string_view content_type_for(std::string_view path) {
@@ -138,6 +166,8 @@ void register_ops_routes(http::Router& router, Services& svc) {
     add_api_route(router, svc, {M::post, "/api/v1/test/clock", Access::anyone, advance_clock, true});
     if (svc.checkout_faults != nullptr)
       add_api_route(router, svc, {M::post, "/api/v1/test/faults", Access::anyone, set_faults, true});
+    add_api_route(router, svc, {M::get, "/api/v1/test/provider/charges/{charge_id}", Access::anyone,
+                                get_provider_charge});
   }
   router.set_fallback({M::get, "/{*path}",
                        [&svc](http::Request& req) { return serve_static(svc, req); },

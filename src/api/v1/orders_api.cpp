@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/v1/context.hpp"
+#include "api/v1/json.hpp"
 #include "api/v1/routes.hpp"
 #include "core/time.hpp"
 #include "flows/order_details.hpp"
@@ -56,6 +57,10 @@ Result<http::Response> get_order(Ctx& ctx) {
     refunded += l.line.refunded_minor;
     lines.push_back(line_json(l));
   }
+  auto refunds = nlohmann::json::array();
+  for (const auto& r : d.refunds) refunds.push_back(refund_json(r, o.public_id));
+  auto requests = nlohmann::json::array();
+  for (const auto& r : d.refund_requests) requests.push_back(request_json(r));
   auto history = nlohmann::json::array();
   for (const auto& h : d.history)
     history.push_back({{"status", h.status}, {"at", format_rfc3339(h.at)}, {"note", h.note}});
@@ -85,7 +90,8 @@ Result<http::Response> get_order(Ctx& ctx) {
                   {"consent_at", time_or_null(o.consent_at)},
                   {"available_at", format_rfc3339(o.available_at)},
                   {"status_history", history},
-                  {"refunds", nlohmann::json::array()}});
+                  {"refunds", refunds},
+                  {"refund_requests", requests}});
 }
 
 Result<http::Response> get_customer(Ctx& ctx) {

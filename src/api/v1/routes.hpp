@@ -16,7 +16,8 @@ void register_checkout_routes(http::Router& router, Services& svc);    // checko
 void register_library_routes(http::Router& router, Services& svc);     // library, downloads, access
 void register_money_routes(http::Router& router, Services& svc);       // balance, payouts, licenses
 void register_order_routes(http::Router& router, Services& svc);       // order details, customers
-void register_sales_routes(http::Router& router, Services& svc);
-void register_block_routes(http::Router& router, Services& svc);       // blocking customers (R-BLK-1)       // the Sales view: list, timeseries, CSV
+void register_sales_routes(http::Router& router, Services& svc);       // the Sales view: list, timeseries, CSV
+void register_block_routes(http::Router& router, Services& svc);       // blocking customers (R-BLK-1)
+void register_refund_routes(http::Router& router, Services& svc);      // refunds and their preview
 
 }  // namespace sd::api

@@ -28,7 +28,7 @@ Result<void> throttle_decision(int64_t failures, Micros window_start, Micros now
   const Micros window_end = window_start + limits::login_throttle_window_seconds * kMicrosPerSecond;
   if (failures < max_failures || now >= window_end) return {};
   Error e{ErrorKind::rate_limited, "too_many_attempts",
-          "too many failed sign-in attempts; try again later", "", 0};
+          "too many failed sign-in attempts; try again later", "", 0, {}};
   e.retry_after_seconds = (window_end - now + kMicrosPerSecond - 1) / kMicrosPerSecond;
   return fail(std::move(e));
 }

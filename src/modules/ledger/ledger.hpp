@@ -44,6 +44,22 @@ struct Entry {
 Entry sale_entry(int64_t store_id, int64_t order_id, const std::string& currency,
                  int64_t subtotal_minor, int64_t tax_minor, int64_t fee_minor, Micros now,
                  Micros available_at, std::string memo);
+// The entry a refund makes (R-REF-6): `amount` goes back to the buyer (refunds account); the
+// tax authority gives back `tax`, the platform its `fee` share, and the seller's share is
+// debited from the creator's available funds at once (available_at = now).
+Entry refund_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                   int64_t amount_minor, int64_t tax_minor, int64_t fee_minor, Micros now,
+                   std::string memo);
+// When funds become available: pending creator funds as (available_at, amount), any order.
+struct Pending {
+  Micros available_at = 0;
+  int64_t amount_minor = 0;
+};
+// The first time at which `available_now` plus the pending funds released by then reach
+// `needed`; nullopt when even all of them do not (or nothing is needed: then now suffices and
+// the caller does not ask).
+std::optional<Micros> covered_at(int64_t available_now, std::vector<Pending> pending,
+                                 int64_t needed);
 // Platform fee on a sale: percent (basis points) of the subtotal, half-up, plus the fixed fee,
 // capped at the subtotal (a free or tiny sale never owes more than it brought in).
 int64_t platform_fee(int64_t subtotal_minor, int64_t fee_percent_bp, int64_t fee_fixed_minor);
@@ -70,6 +86,9 @@ Result<Balance> balance(db::Tx& tx, int64_t store_id, Micros now);
 // concurrent payouts never spend the same funds twice.
 Result<int64_t> payout(db::Tx& tx, int64_t store_id, const std::string& currency,
                        int64_t amount_minor, Micros now);
+
+// The store's pending creator funds by release time, soonest first.
+Result<std::vector<Pending>> pending_funds(db::Tx& tx, int64_t store_id, Micros now);
 
 struct PostingRow {
   int64_t id = 0;

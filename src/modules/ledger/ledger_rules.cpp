@@ -61,6 +61,32 @@ Entry sale_entry(int64_t store_id, int64_t order_id, const std::string& currency
   return e;
 }
 
+Entry refund_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                   int64_t amount_minor, int64_t tax_minor, int64_t fee_minor, Micros now,
+                   std::string memo) {
+  Entry e{store_id, "refund", order_id, std::move(memo), currency, now, {}};
+  const int64_t share = amount_minor - tax_minor - fee_minor;
+  if (amount_minor != 0) e.postings.push_back({Account::refunds, -amount_minor, now});
+  if (tax_minor != 0) e.postings.push_back({Account::tax_payable, tax_minor, now});
+  if (fee_minor != 0) e.postings.push_back({Account::platform_fees, fee_minor, now});
+  if (share != 0) e.postings.push_back({Account::creator, share, now});
+  return e;
+}
+
+std::optional<Micros> covered_at(int64_t available_now, std::vector<Pending> pending,
+                                 int64_t needed) {
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Pending& a, const Pending& b) { return a.available_at < b.available_at; });
+  int64_t have = available_now;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    have += pending[i].amount_minor;
+    // Funds released at the same instant count together.
+    if (i + 1 < pending.size() && pending[i + 1].available_at == pending[i].available_at) continue;
+    if (have >= needed) return pending[i].available_at;
+  }
+  return std::nullopt;
+}
+
 Result<void> check_balanced(const Entry& e) {
   int64_t sum = 0;
   for (const auto& p : e.postings) {

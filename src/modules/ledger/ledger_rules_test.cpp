@@ -53,3 +53,36 @@ TEST(LedgerRules, UnbalancedEntriesAreRefused) {
 
 }  // namespace
 }  // namespace sd::ledger
+
+namespace sd::ledger {
+namespace {
+
+TEST(RefundEntry, BalancesAndDebitsTheCreatorAtOnce) {
+  const auto e = refund_entry(1, 2, "EUR", 1190, 190, 80, 5000, "refund");
+  EXPECT_TRUE(check_balanced(e).has_value());
+  int64_t creator = 0, refunds = 0;
+  for (const auto& p : e.postings) {
+    if (p.account == Account::creator) {
+      creator += p.amount_minor;
+      EXPECT_EQ(p.available_at, 5000);
+    }
+    if (p.account == Account::refunds) refunds += p.amount_minor;
+  }
+  EXPECT_EQ(creator, 920);
+  EXPECT_EQ(refunds, -1190);
+  // A refund of tax only has no creator posting (no zero postings).
+  EXPECT_TRUE(check_balanced(refund_entry(1, 2, "EUR", 10, 10, 0, 1, "t")).has_value());
+}
+
+TEST(CoveredAt, FirstReleaseThatCoversTheNeed) {
+  const std::vector<Pending> pending{{300, 50}, {100, 20}, {200, 30}, {200, 5}};
+  EXPECT_EQ(covered_at(10, pending, 30), std::optional<Micros>(100));
+  EXPECT_EQ(covered_at(10, pending, 31), std::optional<Micros>(200));  // 10+20+35 = 65
+  EXPECT_EQ(covered_at(10, pending, 65), std::optional<Micros>(200));
+  EXPECT_EQ(covered_at(10, pending, 66), std::optional<Micros>(300));
+  EXPECT_EQ(covered_at(10, pending, 116), std::nullopt);
+  EXPECT_EQ(covered_at(0, {}, 1), std::nullopt);
+}
+
+}  // namespace
+}  // namespace sd::ledger

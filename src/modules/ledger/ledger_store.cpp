@@ -57,6 +57,18 @@ Result<int64_t> payout(db::Tx& tx, int64_t store_id, const std::string& currency
   return post(tx, e);
 }
 
+Result<std::vector<Pending>> pending_funds(db::Tx& tx, int64_t store_id, Micros now) {
+  std::vector<Pending> out;
+  for (const auto& r : SD_TRY(tx.query(
+           "SELECT available_at, -SUM(amount_minor) FROM postings WHERE store_id = $1 "
+           "AND account = 'creator' AND available_at > $2 GROUP BY available_at "
+           "ORDER BY available_at",
+           {store_id, now}))) {
+    out.push_back({r.i64(0), r.i64(1)});
+  }
+  return out;
+}
+
 Result<std::vector<PostingRow>> creator_postings(db::Tx& tx, int64_t store_id,
                                                  std::optional<int64_t> before_id, int limit) {
   auto rows = SD_TRY(tx.query(

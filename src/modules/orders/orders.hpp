@@ -159,4 +159,22 @@ Result<std::vector<int64_t>> buyers_with_fingerprint(db::Tx& tx, int64_t store_i
 // An order of the buyer by public id; not_found `not_found` otherwise.
 Result<Order> get_buyer_order(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id);
 
+// --- refunds (issue 5) ---
+// Adds `amount` to a line's refunded_minor; the database CHECK refuses more than was paid
+// (conflict `check_violation`).
+// An order of the store by internal id; not_found otherwise.
+Result<Order> get_order_by_id(db::Tx& tx, int64_t store_id, int64_t order_id);
+Result<void> add_refunded(db::Tx& tx, int64_t order_line_id, int64_t amount_minor);
+// The customer's order lines bought in [from, to], for refund evidence (R-REF-8).
+struct BoughtLine {
+  int64_t order_id = 0;
+  std::string order_public_id;
+  Micros created_at = 0;
+  int64_t product_id = 0;
+  std::string product_title;
+  int64_t quantity = 1;
+};
+Result<std::vector<BoughtLine>> customer_lines(db::Tx& tx, int64_t customer_id, Micros from,
+                                               Micros to);
+
 }  // namespace sd::orders

@@ -213,3 +213,12 @@ class CsvWriter {
 };
 
 }  // namespace sd::sales
+
+namespace sd::sales {
+
+// A refund changed a line (issue 5): its refunded amount and status (complete | refunded |
+// partially_refunded | refund_processing), written in the refund's own transaction.
+Result<void> apply_refund(db::Tx& tx, int64_t line_id, int64_t refunded_minor,
+                          const std::string& status);
+
+}  // namespace sd::sales

@@ -41,7 +41,7 @@ std::string valid_utf8(std::string_view text) {
 
 Error bad(std::string param, std::string message) {
   return Error{ErrorKind::invalid_input, "invalid_parameter", std::move(message),
-               std::move(param), 0};
+               std::move(param), 0, {}};
 }
 
 std::optional<int64_t> parse_int(std::string_view s) {
@@ -261,7 +261,7 @@ Result<Query> parse_query(const std::vector<std::pair<std::string, std::string>>
       q.bom = value == "1";
     } else {
       return fail(Error{ErrorKind::invalid_input, "unknown_parameter",
-                        "unknown query parameter " + name, name, 0});
+                        "unknown query parameter " + name, name, 0, {}});
     }
   }
   const auto& f = q.filter;

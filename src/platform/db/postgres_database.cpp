@@ -49,7 +49,7 @@ Error pg_error(PGconn* conn, const PGresult* res, std::string_view what) {
   std::string msg(field(res, PG_DIAG_MESSAGE_PRIMARY));
   if (msg.empty()) msg = res != nullptr ? PQresultErrorMessage(res) : PQerrorMessage(conn);
   auto make = [&](ErrorKind kind, const char* code, long retry_after = 0) {
-    return Error{kind, code, msg, {}, retry_after};
+    return Error{kind, code, msg, {}, retry_after, {}};
   };
   if (state == "23505") return make(ErrorKind::conflict, "unique_violation");
   if (state == "23514") return make(ErrorKind::conflict, "check_violation");
@@ -63,11 +63,11 @@ Error pg_error(PGconn* conn, const PGresult* res, std::string_view what) {
                "database_error",
                std::string(what) + ": " + std::string(state) + " " + msg,
                {},
-               0};
+               0, {}};
 }
 
 Error work_threw(const char* what) {
-  return Error{ErrorKind::internal, "work_threw", std::string("work threw: ") + what, {}, 0};
+  return Error{ErrorKind::internal, "work_threw", std::string("work threw: ") + what, {}, 0, {}};
 }
 
 // Works are noexcept by convention; this keeps a bug in one from escaping our API.
@@ -126,7 +126,7 @@ class PgConn {
                         std::string("cannot connect: ") +
                             (conn->conn_ ? PQerrorMessage(conn->conn_) : "out of memory"),
                         {},
-                        1});
+                        1, {}});
     PQsetNoticeProcessor(
         conn->conn_, [](void*, const char*) {}, nullptr);  // no stderr noise
     return conn;
@@ -422,7 +422,7 @@ class PostgresDatabase final : public Database {
       if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
           open_ >= limits::db_pg_connections)
         return fail(
-            Error{ErrorKind::unavailable, "database_busy", "no free database connection", {}, 1});
+            Error{ErrorKind::unavailable, "database_busy", "no free database connection", {}, 1, {}});
     }
     in_use_ += 1;
     if (!idle_.empty()) {

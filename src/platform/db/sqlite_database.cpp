@@ -40,7 +40,7 @@ bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLIT
 // Maps an SQLite result code (extended codes are on) to our error vocabulary.
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  auto conflict = [&](const char* code) { return Error{ErrorKind::conflict, code, msg, {}, 0}; };
+  auto conflict = [&](const char* code) { return Error{ErrorKind::conflict, code, msg, {}, 0, {}}; };
   switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -54,12 +54,12 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
     default:
       break;
   }
-  if (is_busy(rc)) return Error{ErrorKind::unavailable, "database_busy", msg, {}, 1};
-  return Error{ErrorKind::internal, "database_error", std::string(what) + ": " + msg, {}, 0};
+  if (is_busy(rc)) return Error{ErrorKind::unavailable, "database_busy", msg, {}, 1, {}};
+  return Error{ErrorKind::internal, "database_error", std::string(what) + ": " + msg, {}, 0, {}};
 }
 
 Error work_threw(const char* what) {
-  return Error{ErrorKind::internal, "work_threw", std::string("work threw: ") + what, {}, 0};
+  return Error{ErrorKind::internal, "work_threw", std::string("work threw: ") + what, {}, 0, {}};
 }
 
 // Works are noexcept by convention; this is the safety net that keeps a bug in one work from
@@ -440,7 +440,7 @@ class SqliteDatabase final : public Database {
   }
 
   static Error lost_transaction() {
-    return Error{ErrorKind::internal, "database_error", "transaction ended inside work", {}, 0};
+    return Error{ErrorKind::internal, "database_error", "transaction ended inside work", {}, 0, {}};
   }
 
   Result<void> run_alone(const Work& work) {
@@ -490,7 +490,7 @@ class SqliteDatabase final : public Database {
                                       [&] { return !idle_readers_.empty(); });
       if (!got)
         return fail(Error{
-            ErrorKind::unavailable, "database_busy", "no free database reader connection", {}, 1});
+            ErrorKind::unavailable, "database_busy", "no free database reader connection", {}, 1, {}});
     }
     auto conn = std::move(idle_readers_.back());
     idle_readers_.pop_back();

@@ -83,6 +83,9 @@ class TestProviderControl {
   // The next n charges that would succeed are made and remembered under their idempotency
   // key, then answer processing_error (a lost response): a retry with the key gets the charge.
   virtual void fail_next_charges(int n) = 0;
+  // The next n refunds that would succeed answer processing_error without being made (the
+  // provider was unreachable): a retry with the same key makes them.
+  virtual void fail_next_refunds(int n) = 0;
   // Charges made so far (idempotent replays and declines not counted).
   virtual int64_t charges_total() const = 0;
   // Refunds made so far (idempotent replays and refusals not counted).

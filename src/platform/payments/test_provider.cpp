@@ -72,13 +72,13 @@ std::string country_of(std::string_view n) {
 // The magic numbers that decline; nullopt for every other (valid) number.
 std::optional<Error> decline_for(std::string_view n) {
   if (n == "4000000000000002")
-    return Error{ErrorKind::payment_failed, "card_declined", "The card was declined.", "", 0};
+    return Error{ErrorKind::payment_failed, "card_declined", "The card was declined.", "", 0, {}};
   if (n == "4000000000009995")
     return Error{ErrorKind::payment_failed, "insufficient_funds",
-                 "The card was declined. Please try another card.", "", 0};
+                 "The card was declined. Please try another card.", "", 0, {}};
   if (n == "4000000000000119") return Error{ErrorKind::payment_failed, "processing_error",
                                             "The payment could not be processed. Please try again.",
-                                            "", 0};
+                                            "", 0, {}};
   return std::nullopt;
 }
 
@@ -179,6 +179,10 @@ class TestProvider final : public Provider, public TestProviderControl {
         return it->second.refund;
       }
     }
+    if (fail_next_refunds_ > 0) {
+      --fail_next_refunds_;
+      return fail(processing_error());
+    }
     auto refund = SD_TRY(make_refund_locked(request));
     if (!request.idempotency_key.empty())
       refunds_by_key_.emplace(request.idempotency_key, RefundRecord{request, refund});
@@ -188,6 +192,10 @@ class TestProvider final : public Provider, public TestProviderControl {
   void fail_next_charges(int n) override {
     std::lock_guard lock(mu_);
     fail_next_charges_ = n > 0 ? n : 0;
+  }
+  void fail_next_refunds(int n) override {
+    std::lock_guard lock(mu_);
+    fail_next_refunds_ = n > 0 ? n : 0;
   }
   int64_t charges_total() const override {
     std::lock_guard lock(mu_);
@@ -251,6 +259,7 @@ class TestProvider final : public Provider, public TestProviderControl {
   std::map<std::string, RefundRecord, std::less<>> refunds_by_key_;
   std::map<std::string, ChargeState, std::less<>> charges_;
   int fail_next_charges_ = 0;
+  int fail_next_refunds_ = 0;
   int64_t charges_total_ = 0;
   int64_t refunds_total_ = 0;
 };
