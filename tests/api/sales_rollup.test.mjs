@@ -14,6 +14,7 @@ describe('sales rollup', () => {
   let shop;
   let seller; // a bearer token's client: the session would expire over the months on the clock
   const lines = []; // {created_at (ms), total_minor, country, product_id, tier}
+  const orderIds = [];
 
   before(async () => {
     shop = await createShop(srv.server, {
@@ -33,6 +34,7 @@ describe('sales rollup', () => {
         email: `buyer${i}.${Date.now().toString(36)}@example.com`,
         ...(de ? { country: 'DE', consent_immediate_delivery: true } : { country: 'GB' }),
       });
+      orderIds.push(order.id);
       for (const l of order.lines) {
         lines.push({ created_at: Date.parse(order.created_at), total_minor: l.total_minor, country: order.tax.country, product_id: l.product.id, tier: l.tier.name });
       }
@@ -104,5 +106,34 @@ describe('sales rollup', () => {
         assert.equal(count, lines.filter((l) => !extra.country || l.country === extra.country).length, `${interval}: every sale in a bucket`);
       }
     }
+  });
+
+  test('refunds move sales between statuses: the summary per status still equals the rows', async () => {
+    const refund = async (orderId, body) => {
+      const res = await seller.post(`/api/v1/orders/${orderId}/refunds`, { reason: 'rollup test', ...body });
+      expectStatus(res, 201);
+    };
+    await refund(orderIds[0], {}); // full
+    await refund(orderIds[1], { amount_minor: 100 }); // partial
+    const statuses = ['complete', 'refund_processing', 'partially_refunded', 'refunded'];
+    const counted = {};
+    for (const status of statuses) {
+      const rows = [];
+      let cursor = null;
+      let summary = null;
+      do {
+        const page = await get('/api/v1/sales', { status, limit: '100', ...(cursor ? { cursor } : {}) });
+        summary ??= page.summary;
+        rows.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor);
+      assert.equal(summary.count, rows.length, `${status}: count`);
+      assert.equal(summary.total_minor, rows.reduce((t, r) => t + r.total_minor, 0), `${status}: total`);
+      counted[status] = rows.length;
+    }
+    assert.equal(counted.refund_processing, 2, 'both refunded lines are processing');
+    assert.equal(Object.values(counted).reduce((a, b) => a + b, 0), lines.length, 'every line has one status');
+    const all = await get('/api/v1/sales', { limit: '1', from: iso(lines[0].created_at - 1000) });
+    assert.equal(all.summary.count, lines.length, 'a dated summary (day and month rollups) keeps every line');
   });
 });
