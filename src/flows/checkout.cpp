@@ -270,7 +270,7 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
                            customer.id, customer.public_id, customer.name, customer.email,
                            "complete", l.unit_price_minor, l.subtotal_minor, l.tax_minor,
                            o.tax_rate_ppm, l.total_minor, 0, o.currency, o.tax_country,
-                           o.tax_region, o.payment_brand, o.payment_last4, r.license_keys[i]}));
+                           o.tax_region, o.payment_brand, o.payment_last4, r.license_keys[i], std::nullopt}));
   }
   if (!live) return r;
   SD_TRY_VOID(outbox::enqueue(tx, o.store_id, receipt(deps, r, q.materials), now));

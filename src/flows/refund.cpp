@@ -329,6 +329,7 @@ Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now,
     const auto req = SD_TRY(refunds::get_request(tx, o.store_id, request_id));
     if (req.order_id != o.id || !SD_TRY(refunds::decide_request(tx, req.id, "granted", r.id, "", now)))
       return fail(ErrorKind::conflict, "refund_request_closed", "this refund request was already answered");
+    SD_TRY_VOID(sales::set_refund_request(tx, o.id, std::nullopt));
   }
   if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
     deps.fail_next_commits->fetch_sub(1);
@@ -502,6 +503,7 @@ Result<refunds::Request> request_refund(RefundDeps& deps, int64_t buyer_user_id,
     r.created_at = now;
     r.reply_by = now + limits::refund_request_reply_hours * kMicrosPerHour;
     r = SD_TRY(refunds::insert_request(tx, std::move(r)));
+    SD_TRY_VOID(sales::set_refund_request(tx, o.id, r.reply_by));
     const auto s = SD_TRY(stores::get_store(tx, o.store_id));
     SD_TRY_VOID(outbox::enqueue(tx, o.store_id, request_email(s, o, r), now));
     return r;
@@ -530,6 +532,7 @@ Result<refunds::Request> decline_refund_request(RefundDeps& deps, int64_t store_
     const auto req = SD_TRY(refunds::get_request(tx, store_id, request_public_id));
     if (!SD_TRY(refunds::decide_request(tx, req.id, "declined", std::nullopt, message, now)))
       return fail(ErrorKind::conflict, "refund_request_closed", "this refund request was already answered");
+    SD_TRY_VOID(sales::set_refund_request(tx, req.order_id, std::nullopt));
     const auto o = SD_TRY(orders::get_order_by_id(tx, store_id, req.order_id));
     const auto s = SD_TRY(stores::get_store(tx, store_id));
     SD_TRY_VOID(outbox::enqueue(tx, store_id, declined_email(s, o, message), now));

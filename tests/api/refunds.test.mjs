@@ -418,22 +418,37 @@ describe('buyer refund requests (R-REF-9)', () => {
     const open = expectList(await seller.get('/api/v1/refund-requests?status=open'));
     assert.deepEqual(open.map((r) => r.id), [r1.id]);
     assert.deepEqual((await seller.get(`/api/v1/orders/${order.id}`)).json.refund_requests.map((r) => r.id), [r1.id]);
+    // The Sales view: the order's rows carry the reply deadline; the filter finds exactly them.
+    const requested = async () => {
+      const res = await seller.get('/api/v1/sales?status=refund_requested&limit=100');
+      expectStatus(res, 200);
+      assert.equal(res.json.summary.count, res.json.data.length, 'summary of the refund_requested filter');
+      return res.json.data;
+    };
+    const rows = await requested();
+    assert.deepEqual(rows.map((x) => x.order_id), order.lines.map(() => order.id));
+    for (const x of rows) assert.equal(x.refund_request.reply_by, r1.reply_by);
+    const plain = (await seller.get('/api/v1/sales?limit=100')).json.data;
+    assert.ok(plain.every((x) => x.order_id === order.id || x.refund_request === null), 'other orders carry no request');
     await waitFor(() => mailFiles(srv.server).some((m) => m.includes(r1.id) && m.includes('It does not run')), 'the seller\'s email');
 
     expectError(await seller.post(`/api/v1/refund-requests/${r1.id}/decline`, {}), 400, 'required', { param: 'message' });
     const declined = await seller.post(`/api/v1/refund-requests/${r1.id}/decline`, { message: 'Please try version 2.1 first.' });
     expectStatus(declined, 200);
     assert.equal(declined.json.status, 'declined');
+    assert.deepEqual(await requested(), [], 'a declined request leaves the filter');
     expectError(await seller.post(`/api/v1/refund-requests/${r1.id}/decline`, { message: 'x' }), 409, 'refund_request_closed');
     expectError(await seller.post(`/api/v1/refund-requests/${r1.id}/grant`, {}), 409, 'refund_request_closed');
     await waitFor(() => mailFiles(srv.server).some((m) => m.includes('Please try version 2.1 first.') && m.includes(order.email)), 'the buyer\'s email');
 
     const again = await buyer.post(reqPath, { reason: 'Still broken' });
     expectStatus(again, 201);
+    assert.equal((await requested()).length, order.lines.length, 'asked again: back in the filter');
     const granted = await seller.post(`/api/v1/refund-requests/${again.json.id}/grant`, { lines: [{ line_id: order.lines[0].id }] });
     expectStatus(granted, 201);
     assert.equal(granted.json.reason, 'Still broken');
     assert.equal(granted.json.amount_minor, order.lines[0].total_minor);
+    assert.deepEqual(await requested(), [], 'a granted request leaves the filter');
     const after = (await seller.get(`/api/v1/orders/${order.id}`)).json;
     assert.deepEqual(after.refund_requests.map((r) => [r.status, r.refund_id]), [['declined', null], ['granted', granted.json.id]]);
     expectError(await seller.post(`/api/v1/refund-requests/${again.json.id}/grant`, {}), 409, 'refund_request_closed');

@@ -162,7 +162,7 @@ describe('sales view', () => {
         customer: { id: r.customer.id, name: l.name, email: r.customer.email },
         status: 'complete', price_minor: l.price_minor, tax_minor: l.tax_minor, total_minor: l.total_minor,
         refunded_minor: 0, currency: 'USD', country: l.country, region: l.region,
-        payment: { brand: l.brand, last4: l.last4 }, license_key: l.license_key,
+        payment: { brand: l.brand, last4: l.last4 }, license_key: l.license_key, refund_request: null,
       });
       assert.match(r.customer.id, /^cus_/);
       assert.equal(r.customer.email.toLowerCase(), l.email.toLowerCase());

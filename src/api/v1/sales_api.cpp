@@ -33,7 +33,10 @@ nlohmann::json sale_json(const sales::SaleRow& s) {
           {"region", s.region},
           {"payment", {{"brand", s.payment_brand}, {"last4", s.payment_last4}}},
           {"license_key", s.license_key.empty() ? nlohmann::json(nullptr)
-                                                : nlohmann::json(s.license_key)}};
+                                                : nlohmann::json(s.license_key)},
+          {"refund_request", s.refund_request_reply_by
+                                 ? nlohmann::json{{"reply_by", format_rfc3339(*s.refund_request_reply_by)}}
+                                 : nlohmann::json(nullptr)}};
 }
 
 Result<sales::Query> decode(const Ctx& ctx, sales::QueryKind kind) {

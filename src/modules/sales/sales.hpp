@@ -51,7 +51,8 @@ struct SaleRow {
   std::string region;
   std::string payment_brand;
   std::string payment_last4;
-  std::string license_key;  // "" when the line has none
+  std::string license_key;
+  std::optional<Micros> refund_request_reply_by;  // an open buyer refund request's deadline  // "" when the line has none
 };
 
 // The one write entry point: inserts the row with its derived search text (and index entry).
@@ -220,5 +221,8 @@ namespace sd::sales {
 // partially_refunded | refund_processing), written in the refund's own transaction.
 Result<void> apply_refund(db::Tx& tx, int64_t line_id, int64_t refunded_minor,
                           const std::string& status);
+// Marks the sale rows of an order as having an open buyer refund request until `reply_by`, or
+// clears the mark (std::nullopt) when the seller answers it. In the request's transaction.
+Result<void> set_refund_request(db::Tx& tx, int64_t order_id, std::optional<Micros> reply_by);
 
 }  // namespace sd::sales

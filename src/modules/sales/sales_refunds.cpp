@@ -23,4 +23,10 @@ Result<void> apply_refund(db::Tx& tx, int64_t line_id, int64_t refunded_minor,
   return rollup_status_change(tx, s, before->text(2), status);
 }
 
+Result<void> set_refund_request(db::Tx& tx, int64_t order_id, std::optional<Micros> reply_by) {
+  SD_TRY(tx.exec("UPDATE sales SET refund_request_reply_by = $2 WHERE order_id = $1",
+                 {order_id, reply_by ? db::Value(*reply_by) : db::Value(nullptr)}));
+  return {};
+}
+
 }  // namespace sd::sales

@@ -34,6 +34,7 @@ const char* plan_name(Plan p) {
   return "";
 }
 
+constexpr const char* kRefundRequested = "refund_requested";
 constexpr int kProbeRows = 2000;
 // Walk when the expected number of rows walked for one page stays under ~20k.
 constexpr int64_t kWalkRowsMax = 20000;
@@ -44,7 +45,7 @@ constexpr const char* kColumns =
     "product_public_id, product_title, tier_name, quantity, customer_id, customer_public_id, "
     "customer_name, customer_email, status, unit_price_minor, price_minor, tax_minor, "
     "tax_rate_ppm, total_minor, refunded_minor, currency, country, region, payment_brand, "
-    "payment_last4, license_key";
+    "payment_last4, license_key, refund_request_reply_by";
 
 SaleRow read_row(const db::Row& r) {
   SaleRow s;
@@ -76,6 +77,7 @@ SaleRow read_row(const db::Row& r) {
   s.payment_brand = r.text(25);
   s.payment_last4 = r.text(26);
   s.license_key = r.text(27);
+  if (!r.is_null(28)) s.refund_request_reply_by = r.i64(28);
   return s;
 }
 
@@ -120,9 +122,21 @@ class Sql {
 std::string filter_sql(Sql& q, const Filter& f) {
   std::string w;
   if (!f.statuses.empty()) {
-    w += " AND status IN (";
-    for (size_t i = 0; i < f.statuses.size(); ++i) w += (i ? ", " : "") + q.bind(f.statuses[i]);
-    w += ")";
+    // "refund_requested" is not a row status: it is an open request on the row's order.
+    std::vector<std::string> row_statuses;
+    bool requested = false;
+    for (const auto& st : f.statuses) {
+      if (st == kRefundRequested) requested = true;
+      else row_statuses.push_back(st);
+    }
+    std::string any;
+    if (!row_statuses.empty()) {
+      any += "status IN (";
+      for (size_t i = 0; i < row_statuses.size(); ++i) any += (i ? ", " : "") + q.bind(row_statuses[i]);
+      any += ")";
+    }
+    if (requested) any += std::string(any.empty() ? "" : " OR ") + "refund_request_reply_by IS NOT NULL";
+    w += " AND (" + any + ")";
   }
   if (!f.product_public_id.empty()) w += " AND product_public_id = " + q.bind(f.product_public_id);
   if (!f.tier.empty()) w += " AND tier_name = " + q.bind(f.tier);
@@ -316,7 +330,8 @@ std::vector<Piece> cut_range(std::optional<Micros> from, std::optional<Micros> t
 
 // Whether the rollup can answer this filter: no search text and no amount range.
 bool rollup_answers(const Filter& f) {
-  return f.query.empty() && !f.min_total_minor && !f.max_total_minor;
+  return f.query.empty() && !f.min_total_minor && !f.max_total_minor &&
+         std::find(f.statuses.begin(), f.statuses.end(), kRefundRequested) == f.statuses.end();
 }
 
 // (day number, count, total) rows of one piece; grouped by day when `by_day`, else one row.
