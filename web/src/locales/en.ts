@@ -589,6 +589,7 @@ export const en = {
     sessionExpired: 'Your session has ended. Please log in again.',
   },
   apiErrors: {
+    purchase_not_allowed: 'This purchase can’t be completed. You have not been charged.',
     refund_request_window_expired: 'The time to request a refund has passed. Please write to the seller.',
     refund_request_exists: 'You have already asked for a refund of this order.',
     invalid_credentials: 'The email or password is incorrect.',
@@ -661,7 +662,7 @@ export const en = {
       title: 'Before you refund',
       buyerGets: 'Buyer gets back',
       taxIncluded: 'of which tax returned',
-      feeReturned: 'Platform fee returned to you',
+      feeReturned: 'Covered by the platform (its fee, given back)',
       yourShare: 'Taken from your balance',
       balance: 'Your available balance',
       leftAfter: 'Left to refund on this order after it',

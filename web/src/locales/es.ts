@@ -590,6 +590,7 @@ export const es: Messages = {
     sessionExpired: 'Tu sesión ha terminado. Vuelve a iniciar sesión.',
   },
   apiErrors: {
+    purchase_not_allowed: 'Esta compra no se puede completar. No se te ha cobrado nada.',
     refund_request_window_expired: 'Ya pasó el plazo para pedir un reembolso. Escribe al vendedor.',
     refund_request_exists: 'Ya pediste un reembolso de este pedido.',
     invalid_credentials: 'El correo electrónico o la contraseña no son correctos.',
@@ -662,7 +663,7 @@ export const es: Messages = {
       title: 'Antes de reembolsar',
       buyerGets: 'El comprador recibe',
       taxIncluded: 'de ello, impuestos devueltos',
-      feeReturned: 'Comisión de la plataforma que se te devuelve',
+      feeReturned: 'Lo cubre la plataforma (devuelve su comisión)',
       yourShare: 'Sale de tu saldo',
       balance: 'Tu saldo disponible',
       leftAfter: 'Quedará por reembolsar en este pedido',

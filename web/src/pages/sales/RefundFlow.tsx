@@ -16,7 +16,7 @@ import {
   type RefundRequest,
 } from '../../api';
 import { describeError } from '../../errors';
-import { formatBasisPointsAsPercent, formatMinorAsMajor, parseMajorToMinor } from '../../money';
+import { formatMinorAsMajor, parseMajorToMinor } from '../../money';
 
 type Money = (minor: number, currency: string) => string;
 type Mode = 'full' | 'lines' | 'amount';
@@ -333,7 +333,7 @@ export function PreviewView({ order, preview: p, money }: { order: OrderDetails;
           ? t('refunds.evidence.rateNone', { title: r.product_title, days: r.days })
           : t('refunds.evidence.rate', {
               title: r.product_title,
-              rate: formatBasisPointsAsPercent(r.rate_bp),
+              rate: new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(r.rate_bp / 100),
               refunded: r.lines_refunded,
               sold: r.lines_sold,
               days: r.days,
