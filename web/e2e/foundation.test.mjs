@@ -68,7 +68,7 @@ test('(b) switching to Spanish translates the navigation and is remembered', asy
     const nav = page.getByRole('navigation', { name: 'Principal' });
     assert.deepEqual(
       (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim()),
-      ['Ventas', 'Productos', 'Mensajes', 'Saldo', 'Ajustes'],
+      ['Ventas', 'Productos', 'Mensajes', 'Saldo', 'Bloqueados', 'Ajustes'],
     );
     assert.equal(await page.locator('html').getAttribute('lang'), 'es');
     await page.getByLabel('Correo de soporte', { exact: true }).waitFor();

@@ -67,6 +67,8 @@ interface ApiErrorInit {
   message: string;
   param: string | null;
   retryAfterSeconds: number | null;
+  /** Extra fields of the error object (e.g. missing_minor and covered_at of a refusal). */
+  details?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -77,6 +79,8 @@ export class ApiError extends Error {
   readonly param: string | null;
   /** From the Retry-After header (429, 503), in seconds. */
   readonly retryAfterSeconds: number | null;
+  /** Extra fields of the error object beside type/code/message/param; {} when none. */
+  readonly details: Record<string, unknown>;
 
   constructor(init: ApiErrorInit) {
     super(init.message);
@@ -86,6 +90,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.param = init.param;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.details = init.details ?? {};
   }
 
   /** The top-level form field the error points at: "store.support_email" → "support_email". */
@@ -127,7 +132,11 @@ export function toApiError(status: number, body: unknown, retryAfter: string | n
       ? (body.error as Record<string, unknown>)
       : null;
   const fallbackType = TYPE_BY_STATUS[status] ?? 'api';
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(err ?? {}))
+    if (!['type', 'code', 'message', 'param'].includes(key)) details[key] = value;
   return new ApiError({
+    details,
     status,
     type: str(err?.type) ?? fallbackType,
     code: str(err?.code) ?? (status === 429 ? 'rate_limited' : `http_${status}`),
@@ -603,6 +612,12 @@ export interface LibraryItem {
   support_materials: SupportMaterial[];
   license_key: string | null;
   created_at: string;
+  /** The order's refunds (every line of the order shares them). */
+  refunds?: Refund[];
+  /** The buyer's latest refund request for this order. */
+  refund_request?: RefundRequest | null;
+  /** Until when the buyer may ask for a refund (R-REF-9). */
+  refund_request_until?: string;
 }
 
 export const buyer = {
@@ -614,6 +629,9 @@ export const buyer = {
   },
   library(signal?: AbortSignal): Promise<LibraryItem[]> {
     return fetchAll((cursor) => apiRequest<Page<LibraryItem>>('GET', `/library${query({ limit: 100, cursor })}`, undefined, { signal }));
+  },
+  requestRefund(orderId: string, reason: string): Promise<RefundRequest> {
+    return apiRequest<RefundRequest>('POST', `/orders/${enc(orderId)}/refund-requests`, { reason });
   },
   downloadLink(entitlementId: string, fileId: string): Promise<{ url: string; expires_at: string }> {
     return apiRequest<{ url: string; expires_at: string }>('POST', `/library/${enc(entitlementId)}/files/${enc(fileId)}/link`);
@@ -695,7 +713,8 @@ export interface OrderDetails {
   payment: { brand: string; last4: string } | null;
   available_at: string | null;
   status_history: { status: string; at: string; note?: string }[];
-  refunds: { id: string; status: string; amount_minor: number; created_at?: string; reason?: string }[];
+  refunds: Refund[];
+  refund_requests?: RefundRequest[];
 }
 
 export interface Customer {
@@ -798,5 +817,109 @@ export const blocks = {
   },
   list(cursor: string | undefined, signal?: AbortSignal): Promise<Page<Block>> {
     return apiRequest<Page<Block>>('GET', `/blocks${query({ limit: 50, cursor })}`, undefined, { signal });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Refunds and refund requests (R-REF-1..9).
+
+export interface RefundLine {
+  line_id: string;
+  amount_minor: number;
+  tax_minor: number;
+  fee_minor: number;
+  fully_refunded: boolean;
+}
+
+export interface Refund {
+  id: string;
+  order_id?: string;
+  status: 'processing' | 'succeeded' | string;
+  amount_minor: number;
+  currency?: string;
+  tax_minor?: number;
+  fee_returned_minor?: number;
+  seller_share_minor?: number;
+  reason?: string;
+  lines?: RefundLine[];
+  created_at?: string;
+  settles_at?: string;
+  succeeded_at?: string | null;
+}
+
+export interface RefundEvidenceItem {
+  kind: 'quantity_above_one' | 'repeat_purchase' | 'bundle_after_item' | 'item_after_bundle' | string;
+  line_id: string;
+  product_title: string;
+  other_order_id: string | null;
+  other_order_at: string | null;
+  note: string;
+}
+
+export interface RefundRate {
+  product_id: string;
+  product_title: string;
+  days: number;
+  lines_sold: number;
+  lines_refunded: number;
+  rate_bp: number;
+}
+
+export interface RefundPreview extends Omit<Refund, 'id' | 'created_at'> {
+  currency: string;
+  tax_minor: number;
+  fee_returned_minor: number;
+  seller_share_minor: number;
+  lines: RefundLine[];
+  balance: { available_before_minor: number; available_after_minor: number; pending_minor: number; currency: string };
+  fees: { rule: string; returned_minor: number; note: string };
+  order_remaining_after_minor: number;
+  revokes: { line_id: string; product_title: string; entitlement_ids: string[]; license_keys: string[] }[];
+  evidence: {
+    items: RefundEvidenceItem[];
+    duplicate_purchase: boolean;
+    bundle_overlap: boolean;
+    days_since_purchase: number;
+    downloads: number;
+    refund_rates: RefundRate[];
+  };
+  irreversible: boolean;
+}
+
+/** Full (neither field), per line, or an amount spread over what remains. */
+export interface RefundInput {
+  lines?: { line_id: string; amount_minor?: number }[];
+  amount_minor?: number;
+  reason: string;
+}
+
+export interface RefundRequest {
+  id: string;
+  order_id: string;
+  status: 'open' | 'granted' | 'declined' | string;
+  reason: string;
+  created_at: string;
+  reply_by: string;
+  decided_at: string | null;
+  decline_message: string | null;
+  refund_id: string | null;
+}
+
+export const refunds = {
+  preview(orderId: string, input: RefundInput, signal?: AbortSignal): Promise<RefundPreview> {
+    return apiRequest<RefundPreview>('POST', `/orders/${enc(orderId)}/refunds/preview`, input, { signal });
+  },
+  /** Irreversible; pass one key per confirmation so a retry never refunds twice. */
+  create(orderId: string, input: RefundInput, idempotencyKey: string): Promise<Refund> {
+    return apiRequest<Refund>('POST', `/orders/${enc(orderId)}/refunds`, input, { idempotencyKey });
+  },
+  openRequests(signal?: AbortSignal): Promise<Page<RefundRequest>> {
+    return apiRequest<Page<RefundRequest>>('GET', `/refund-requests${query({ status: 'open', limit: 100 })}`, undefined, { signal });
+  },
+  grant(requestId: string, input: RefundInput, idempotencyKey: string): Promise<Refund> {
+    return apiRequest<Refund>('POST', `/refund-requests/${enc(requestId)}/grant`, input, { idempotencyKey });
+  },
+  decline(requestId: string, message: string): Promise<RefundRequest> {
+    return apiRequest<RefundRequest>('POST', `/refund-requests/${enc(requestId)}/decline`, { message });
   },
 };

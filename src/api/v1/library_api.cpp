@@ -43,7 +43,20 @@ Result<nlohmann::json> library_item(db::Tx& tx, const entitlements::Entitlement&
                          {"body", m.body}, {"url", m.url}});
   }
   const auto key = SD_TRY(licenses::key_for_line(tx, e.order_line_id));
+  // The order's refunds and the buyer's latest refund request (R-REF-9), so the library can
+  // offer "Request a refund" within the window and say where a request or refund stands.
+  auto refunds_out = nlohmann::json::array();
+  for (const auto& r : SD_TRY(refunds::list_for_order(tx, e.order_id)))
+    refunds_out.push_back(refund_json(r, e.order_public_id));
+  const auto requests = SD_TRY(refunds::requests_for_order(tx, e.order_id));
+  const refunds::Request* latest = nullptr;
+  for (const auto& r : requests)
+    if (!latest || r.created_at >= latest->created_at) latest = &r;
   return nlohmann::json{
+      {"refunds", refunds_out},
+      {"refund_request", latest ? request_json(*latest) : nlohmann::json(nullptr)},
+      {"refund_request_until",
+       format_rfc3339(e.created_at + limits::refund_request_window_days * kMicrosPerDay)},
       {"id", e.public_id},
       {"product", {{"id", product.public_id}, {"title", product.title},
                    {"description", product.description}}},

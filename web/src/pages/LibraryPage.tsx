@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { buyer, type LibraryItem } from '../api';
+import { buyer, type LibraryItem, type RefundRequest } from '../api';
+import { formatMoney } from '../money';
 import { describeError } from '../errors';
 import { EmptyState, PageHeader } from '../components/Page';
 import { ErrorCard, LoadingCard } from '../components/Feedback';
@@ -90,6 +91,7 @@ export function LibraryPage() {
           <LibraryEntry
             key={item.id}
             item={item}
+            onRequested={(request) => setItems((all) => (all ?? list).map((it) => (it.order_id === item.order_id ? { ...it, refund_request: request } : it)))}
             onDownloaded={(fileId) =>
               setItems((all) =>
                 (all ?? list).map((it) =>
@@ -106,7 +108,15 @@ export function LibraryPage() {
   );
 }
 
-function LibraryEntry({ item, onDownloaded }: { item: LibraryItem; onDownloaded: (fileId: string) => void }) {
+function LibraryEntry({
+  item,
+  onDownloaded,
+  onRequested,
+}: {
+  item: LibraryItem;
+  onDownloaded: (fileId: string) => void;
+  onRequested: (request: RefundRequest) => void;
+}) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
   const [preparing, setPreparing] = useState<string | null>(null);
@@ -237,7 +247,98 @@ function LibraryEntry({ item, onDownloaded }: { item: LibraryItem; onDownloaded:
         ) : null}
       </div>
 
+      <RefundStatus item={item} onRequested={onRequested} />
+
       {item.store.support_email ? <p className="muted library-item__help">{t('library.help', { email: item.store.support_email })}</p> : null}
     </li>
+  );
+}
+
+/**
+ * The order's refunds and the buyer's refund request (R-REF-9): where they stand, and
+ * "Request a refund" (with a reason) while the request window is open.
+ */
+export function RefundStatus({ item, onRequested, now = Date.now() }: { item: LibraryItem; onRequested: (request: RefundRequest) => void; now?: number }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const date = new Intl.DateTimeFormat(language, { dateStyle: 'medium' });
+  const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const refunds = item.refunds ?? [];
+  const request = item.refund_request ?? null;
+  const until = item.refund_request_until ? new Date(item.refund_request_until) : null;
+  const canRequest = !request && refunds.length === 0 && !item.revoked && until !== null && until.getTime() >= now;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setProblem(t('library.refund.reasonRequired'));
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      onRequested(await buyer.requestRefund(item.order_id, reason.trim()));
+      setOpen(false);
+    } catch (error) {
+      setProblem(describeError(t, error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (refunds.length === 0 && !request && !canRequest) return null;
+  return (
+    <section className="library-refund" data-testid="library-refund">
+      {refunds.map((r) => (
+        <p key={r.id} className={r.status === 'succeeded' ? 'notice notice--info' : 'notice notice--muted'} data-testid="library-refund-status">
+          {r.status === 'succeeded'
+            ? t('library.refund.succeeded', { amount: formatMoney(r.amount_minor, r.currency ?? 'USD', language), date: r.succeeded_at ? date.format(new Date(r.succeeded_at)) : '' })
+            : t('library.refund.processing', { amount: formatMoney(r.amount_minor, r.currency ?? 'USD', language), date: r.settles_at ? date.format(new Date(r.settles_at)) : '' })}
+        </p>
+      ))}
+      {request && request.status === 'open' ? (
+        <p className="notice notice--muted" data-testid="library-request-status">
+          {t('library.refund.requested', { date: date.format(new Date(request.created_at)), replyBy: dateTime.format(new Date(request.reply_by)) })}
+        </p>
+      ) : null}
+      {request && request.status === 'declined' ? (
+        <div className="notice notice--muted" data-testid="library-request-status">
+          <p>{t('library.refund.declined', { date: request.decided_at ? date.format(new Date(request.decided_at)) : '' })}</p>
+          {request.decline_message ? <p>“{request.decline_message}”</p> : null}
+        </div>
+      ) : null}
+      {canRequest && !open ? (
+        <p>
+          <button type="button" className="button button--secondary button--small" onClick={() => setOpen(true)}>
+            {t('library.refund.request')}
+          </button>{' '}
+          <span className="muted">{t('library.refund.until', { date: date.format(until ?? new Date(now)) })}</span>
+        </p>
+      ) : null}
+      {canRequest && open ? (
+        <form onSubmit={submit} noValidate aria-label={t('library.refund.request')}>
+          <label htmlFor={`refund-reason-${item.id}`}>{t('library.refund.reasonLabel')}</label>
+          <textarea id={`refund-reason-${item.id}`} rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <p className="muted">{t('library.refund.hint')}</p>
+          {problem ? (
+            <p role="alert" className="field__error">
+              {problem}
+            </p>
+          ) : null}
+          <p>
+            <button type="button" className="button button--secondary button--small" onClick={() => setOpen(false)} disabled={busy}>
+              {t('library.refund.cancel')}
+            </button>{' '}
+            <button type="submit" className="button button--primary button--small" disabled={busy}>
+              {t('library.refund.send')}
+            </button>
+          </p>
+        </form>
+      ) : null}
+    </section>
   );
 }

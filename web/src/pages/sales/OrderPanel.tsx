@@ -2,10 +2,11 @@
 // history (R-SALES-5). It is a modal dialog: focus moves into it, Tab stays inside, Esc or the
 // close button closes it, and the page's URL (/app/sales/orders/:id[/history]?<list query>)
 // says what is open, so it can be linked to and survives a reload.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { sales as salesApi, type CustomerTransaction, type CustomerTransactions, type OrderDetails } from '../../api';
+import { refunds as refundsApi, sales as salesApi, type CustomerTransaction, type CustomerTransactions, type OrderDetails, type Refund, type RefundRequest } from '../../api';
+import { useSession } from '../../session';
 import { describeError } from '../../errors';
 import { formatMoney } from '../../money';
 import { countryName } from '../../checkout';
@@ -14,6 +15,7 @@ import { brandName } from '../store/ReceiptPage';
 import { CloseIcon } from '../../components/Icons';
 import { statusBadgeClass } from './salesQuery';
 import { BlockCustomerDialog } from './BlockCustomerDialog';
+import { RefundFlow } from './RefundFlow';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [tabindex]:not([tabindex="-1"])';
 
@@ -23,12 +25,15 @@ export function OrderPanel({
   search,
   locale,
   onClose,
+  onChanged,
 }: {
   orderId: string;
   showHistory: boolean;
   search: string;
   locale: string;
   onClose: () => void;
+  /** The order changed (a refund, a declined request): the list behind should reload. */
+  onChanged?: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
@@ -37,6 +42,10 @@ export function OrderPanel({
   const [menuOpen, setMenuOpen] = useState(false);
   const [blocking, setBlocking] = useState(false);
   const [blockedNote, setBlockedNote] = useState<string | null>(null);
+  // The refund flow, open for a plain refund or for granting a buyer's request.
+  const [refunding, setRefunding] = useState<{ request: RefundRequest | null } | null>(null);
+  const { state: session } = useSession();
+  const windowDays = session.status === 'authenticated' ? session.store?.refund_window_days : undefined;
   const menuOpenRef = useRef(menuOpen);
   menuOpenRef.current = menuOpen;
   const onCloseRef = useRef(onClose);
@@ -122,10 +131,41 @@ export function OrderPanel({
         }}
       />
     );
+  } else if (refunding && !showHistory) {
+    const current = order.data;
+    body = (
+      <RefundFlow
+        order={current}
+        request={refunding.request}
+        money={money}
+        windowDays={windowDays}
+        onCancel={() => setRefunding(null)}
+        onDone={(refund: Refund) => {
+          setRefunding(null);
+          setBlockedNote(t('refunds.done', { amount: money(refund.amount_minor, current.currency) }));
+          retry();
+          onChanged?.();
+        }}
+      />
+    );
   } else if (showHistory) {
     body = <TransactionHistory order={order.data} search={search} money={money} />;
   } else {
-    body = <OrderBody order={order.data} money={money} />;
+    body = (
+      <OrderBody
+        order={order.data}
+        money={money}
+        onRefund={(request) => {
+          setBlockedNote(null);
+          setRefunding({ request });
+        }}
+        onDeclined={() => {
+          setBlockedNote(t('refunds.request.declined'));
+          retry();
+          onChanged?.();
+        }}
+      />
+    );
   }
 
   return (
@@ -250,15 +290,36 @@ function ratePercent(ppm: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 4 }).format(ppm / 10000);
 }
 
-function OrderBody({ order, money }: { order: OrderDetails; money: (minor: number, currency: string) => string }) {
+function OrderBody({
+  order,
+  money,
+  onRefund,
+  onDeclined,
+}: {
+  order: OrderDetails;
+  money: (minor: number, currency: string) => string;
+  onRefund: (request: RefundRequest | null) => void;
+  onDeclined: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
   const cur = order.currency;
   const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
   const date = new Intl.DateTimeFormat(language, { dateStyle: 'medium' });
 
+  const refundable = order.total_minor - order.refunded_minor;
+  const openRequest = (order.refund_requests ?? []).find((r) => r.status === 'open') ?? null;
+
   return (
     <>
+      {openRequest ? <RequestCard order={order} request={openRequest} onGrant={() => onRefund(openRequest)} onDeclined={onDeclined} /> : null}
+      {refundable > 0 && !openRequest ? (
+        <div className="panel-actionbar">
+          <button type="button" className="button button--secondary" onClick={() => onRefund(null)}>
+            {t('refunds.issue')}
+          </button>
+        </div>
+      ) : null}
       <section className="panel-section" aria-labelledby="panel-customer">
         <h3 id="panel-customer">{t('sales.order.customer')}</h3>
         <p className="panel-customer__name" data-testid="panel-customer-name">
@@ -357,17 +418,109 @@ function OrderBody({ order, money }: { order: OrderDetails; money: (minor: numbe
         {order.refunds.length === 0 ? (
           <p className="muted">{t('sales.order.noRefunds')}</p>
         ) : (
-          <ul className="plain-list">
+          <ul className="plain-list" data-testid="panel-refunds">
             {order.refunds.map((r) => (
-              <li key={r.id}>
-                {money(r.amount_minor, cur)} · {t(`sales.order.statuses.${r.status}`, { defaultValue: r.status })}
-                {r.created_at ? <span className="muted"> · {date.format(new Date(r.created_at))}</span> : null}
+              <li key={r.id} className="refund-card" data-testid="refund-card">
+                <strong>{money(r.amount_minor, cur)}</strong> ·{' '}
+                <span className={r.status === 'succeeded' ? 'badge badge--published' : 'badge badge--draft'} data-testid="refund-status">
+                  {t(`refunds.status.${r.status}`, { defaultValue: r.status })}
+                </span>
+                {r.reason ? <span className="muted"> · {r.reason}</span> : null}
+                <ol className="refund-timeline" aria-label={t('refunds.timeline')}>
+                  {r.created_at ? (
+                    <li>
+                      {t('refunds.steps.processing')} <span className="muted">· {dateTime.format(new Date(r.created_at))}</span>
+                    </li>
+                  ) : null}
+                  {r.status === 'succeeded' && r.succeeded_at ? (
+                    <li className="refund-timeline__done">
+                      {t('refunds.steps.succeeded')} <span className="muted">· {dateTime.format(new Date(r.succeeded_at))}</span>
+                    </li>
+                  ) : r.settles_at ? (
+                    <li className="muted">{t('refunds.steps.expected', { date: date.format(new Date(r.settles_at)) })}</li>
+                  ) : null}
+                </ol>
               </li>
             ))}
           </ul>
         )}
       </section>
     </>
+  );
+}
+
+/** A buyer's open refund request (R-REF-9): what they wrote, the reply deadline, grant or decline. */
+function RequestCard({ order, request, onGrant, onDeclined }: { order: OrderDetails; request: RefundRequest; onGrant: () => void; onDeclined: () => void }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const [declining, setDeclining] = useState(false);
+  const [message, setMessage] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const overdue = new Date(request.reply_by).getTime() < Date.now();
+
+  async function decline(event: FormEvent) {
+    event.preventDefault();
+    if (!message.trim()) {
+      setProblem(t('refunds.request.messageRequired'));
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      await refundsApi.decline(request.id, message.trim());
+      onDeclined();
+    } catch (error) {
+      setProblem(describeError(t, error));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="request-card" aria-labelledby="request-title" data-testid="refund-request">
+      <h3 id="request-title">
+        <span className="badge badge--requested">{t('refunds.request.badge')}</span>
+      </h3>
+      <p>{t('refunds.request.asked', { name: order.customer.name || order.customer.email, date: dateTime.format(new Date(request.created_at)) })}</p>
+      <blockquote className="muted" data-testid="request-reason">
+        “{request.reason}”
+      </blockquote>
+      <p className={overdue ? 'field__error' : ''} data-testid="request-deadline">
+        {t(overdue ? 'refunds.request.overdue' : 'refunds.request.replyBy', { date: dateTime.format(new Date(request.reply_by)) })}
+      </p>
+      {declining ? (
+        <form onSubmit={decline} noValidate>
+          <label htmlFor="decline-message">{t('refunds.request.messageLabel')}</label>
+          <textarea id="decline-message" rows={3} maxLength={1000} value={message} onChange={(e) => setMessage(e.target.value)} aria-describedby="decline-hint" />
+          <p id="decline-hint" className="muted">
+            {t('refunds.request.messageHint')}
+          </p>
+          {problem ? (
+            <p role="alert" className="field__error">
+              {problem}
+            </p>
+          ) : null}
+          <div className="refund-flow__actions">
+            <button type="button" className="button button--secondary" onClick={() => setDeclining(false)} disabled={busy}>
+              {t('refunds.cancel')}
+            </button>
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {t('refunds.request.sendDecline')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="refund-flow__actions">
+          <button type="button" className="button button--secondary" onClick={() => setDeclining(true)}>
+            {t('refunds.request.decline')}
+          </button>
+          <button type="button" className="button button--primary" onClick={onGrant}>
+            {t('refunds.request.grant')}
+          </button>
+        </div>
+      )}
+    </section>
   );
 }
 

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useMatch, useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { catalog, sales as salesApi, type Product, type SaleRow, type SalesPage as SalesAnswer, type SalesTimeseries } from '../../api';
+import { catalog, refunds as refundsApi, sales as salesApi, type Product, type SaleRow, type SalesPage as SalesAnswer, type SalesTimeseries } from '../../api';
 import { describeError } from '../../errors';
 import { formatMinorAsMajor, formatMoney, parseMajorToMinor } from '../../money';
 import { countryName, countryOptions } from '../../checkout';
@@ -95,6 +95,19 @@ export function SalesPage() {
     return () => controller.abort();
     // `pageQuery` stands for the filters; `t` only follows the language.
   }, [pageQuery, attempt]);
+
+  // ---- open refund requests (R-REF-9): their rows carry a badge with the reply deadline ----
+  const [requests, setRequests] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    const controller = new AbortController();
+    refundsApi
+      .openRequests(controller.signal)
+      .then((page) => setRequests(new Map(page.data.map((r) => [r.order_id, r.reply_by]))))
+      .catch(() => {
+        // The badge is a help, not the list: without it the list still works.
+      });
+    return () => controller.abort();
+  }, [attempt]);
 
   async function loadMore() {
     if (list.status !== 'ready' || !list.cursor) return;
@@ -252,6 +265,7 @@ export function SalesPage() {
             ) : (
               <SalesTable
                 rows={list.rows}
+                requests={requests}
                 filters={filters}
                 search={location.search}
                 money={money}
@@ -273,7 +287,7 @@ export function SalesPage() {
       )}
 
       {openOrderId ? (
-        <OrderPanel orderId={openOrderId} showHistory={historyMatch !== null} search={location.search} locale={storeLocale} onClose={closePanel} />
+        <OrderPanel orderId={openOrderId} showHistory={historyMatch !== null} search={location.search} locale={storeLocale} onClose={closePanel} onChanged={() => setAttempt((n) => n + 1)} />
       ) : null}
     </div>
   );
@@ -588,6 +602,7 @@ function ChipRow({
 
 function SalesTable({
   rows,
+  requests,
   filters,
   search,
   money,
@@ -595,6 +610,8 @@ function SalesTable({
   onSort,
 }: {
   rows: SaleRow[];
+  /** order id → reply deadline of its open refund request */
+  requests: Map<string, string>;
   filters: SalesFilters;
   search: string;
   money: (minor: number, currency?: string) => string;
@@ -657,6 +674,12 @@ function SalesTable({
             </td>
             <td className="sales-table__status">
               <span className={statusBadgeClass(row.status)}>{t(`sales.status.${row.status}`, { defaultValue: row.status })}</span>
+              {requests.has(row.order_id) ? (
+                <span className="sales-table__request" data-testid="row-request">
+                  <span className="badge badge--requested">{t('refunds.request.badge')}</span>{' '}
+                  {t('refunds.request.rowDeadline', { date: `${dateFormat.format(new Date(requests.get(row.order_id) ?? ''))} ${timeFormat.format(new Date(requests.get(row.order_id) ?? ''))}` })}
+                </span>
+              ) : null}
             </td>
             <td className="sales-table__total table__num nowrap">{money(row.total_minor, row.currency)}</td>
             <td className="sales-table__order mono nowrap">{row.order_id}</td>

@@ -3,7 +3,7 @@
 // GET /sales, /sales/timeseries and /sales/export.csv. The page URL uses the API's own parameter
 // names, so the CSV link carries exactly the query of the list on screen.
 
-export const SALE_STATUSES = ['complete', 'partially_refunded', 'refund_processing', 'refunded', 'disputed'] as const;
+export const SALE_STATUSES = ['complete', 'partially_refunded', 'refund_processing', 'refunded', 'disputed', 'refund_requested'] as const;
 export type SaleStatusFilter = (typeof SALE_STATUSES)[number];
 
 export const SORTS = ['-created_at', 'created_at', '-total', 'total'] as const;

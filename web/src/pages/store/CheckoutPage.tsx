@@ -29,7 +29,7 @@ import { MAX_QUANTITY } from './ProductPage';
 import { useLoad } from './useLoad';
 
 /** Errors that are about the payment itself: shown as one clear message by the Pay button. */
-const PAYMENT_CODES = new Set(['card_declined', 'insufficient_funds', 'catalog_changed', 'product_unavailable']);
+const PAYMENT_CODES = new Set(['card_declined', 'insufficient_funds', 'catalog_changed', 'product_unavailable', 'purchase_not_allowed']);
 
 export function CheckoutPage() {
   const { t, i18n } = useTranslation();
