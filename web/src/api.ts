@@ -660,6 +660,8 @@ export interface SaleRow {
   region?: string;
   payment?: { brand: string; last4: string } | null;
   license_key?: string | null;
+  /** An open buyer refund request on the order: when the seller should answer by. */
+  refund_request?: { reply_by: string } | null;
 }
 
 export interface SalesPage extends Page<SaleRow> {

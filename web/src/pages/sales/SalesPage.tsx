@@ -674,12 +674,17 @@ function SalesTable({
             </td>
             <td className="sales-table__status">
               <span className={statusBadgeClass(row.status)}>{t(`sales.status.${row.status}`, { defaultValue: row.status })}</span>
-              {requests.has(row.order_id) ? (
-                <span className="sales-table__request" data-testid="row-request">
-                  <span className="badge badge--requested">{t('refunds.request.badge')}</span>{' '}
-                  {t('refunds.request.rowDeadline', { date: `${dateFormat.format(new Date(requests.get(row.order_id) ?? ''))} ${timeFormat.format(new Date(requests.get(row.order_id) ?? ''))}` })}
-                </span>
-              ) : null}
+              {(() => {
+                // The row carries its order's open request (the Sales read model); the list of
+                // open requests is a fallback for an older server.
+                const replyBy = row.refund_request?.reply_by ?? requests.get(row.order_id);
+                return replyBy ? (
+                  <span className="sales-table__request" data-testid="row-request">
+                    <span className="badge badge--requested">{t('refunds.request.badge')}</span>{' '}
+                    {t('refunds.request.rowDeadline', { date: `${dateFormat.format(new Date(replyBy))} ${timeFormat.format(new Date(replyBy))}` })}
+                  </span>
+                ) : null;
+              })()}
             </td>
             <td className="sales-table__total table__num nowrap">{money(row.total_minor, row.currency)}</td>
             <td className="sales-table__order mono nowrap">{row.order_id}</td>
