@@ -19,6 +19,21 @@ after(async () => {
   await h?.stop();
 });
 
+/**
+ * A Luhn-valid test card number of its own (Visa prefix): a block covers every account that paid
+ * with the blocked buyer's card, so the buyers of this file must not share the demo store's cards.
+ */
+function uniqueCard() {
+  const digits = [4, ...Array.from({ length: 14 }, () => Math.floor(Math.random() * 10))];
+  const sum = digits.reduce((acc, d, i) => {
+    // Doubling every second digit from the right, counting the check digit still to come.
+    const double = (digits.length - i) % 2 === 1;
+    const v = double ? d * 2 : d;
+    return acc + (v > 9 ? v - 9 : v);
+  }, 0);
+  return [...digits, (10 - (sum % 10)) % 10].join('');
+}
+
 /** A buyer account with a session of its own, able to check out through the API. */
 async function newBuyer(label) {
   const api = await request.newContext({ baseURL: h.baseURL });
@@ -27,13 +42,13 @@ async function newBuyer(label) {
   const res = await api.post('/api/v1/auth/signup', { data: { email, password, name: `${label[0].toUpperCase()}${label.slice(1)} Buyer` } });
   assert.equal(res.status(), 201, await res.text());
   const { csrf_token: csrf } = await res.json();
-  return { api, email, password, csrf };
+  return { api, email, password, csrf, card: uniqueCard() };
 }
 
 async function checkout(buyer, items) {
   return buyer.api.post('/api/v1/checkout', {
     headers: { 'X-CSRF-Token': buyer.csrf, 'Idempotency-Key': `k-${Math.random()}` },
-    data: { store: run.slug, items, email: buyer.email, name: 'Test Buyer', country: 'DE', consent_immediate_delivery: true, payment_token: 'test_card_4242424242424242' },
+    data: { store: run.slug, items, email: buyer.email, name: 'Test Buyer', country: 'DE', consent_immediate_delivery: true, payment_token: `test_card_${buyer.card}` },
   });
 }
 
