@@ -70,6 +70,17 @@ Result<OrderDetails> read_details(db::Tx& tx, int64_t store_id, std::string_view
       recorded.push_back({"refund_succeeded", *r.succeeded_at,
                           "Refund " + r.public_id + " completed by the payment provider"});
   }
+  d.disputes = SD_TRY(disputes::list_for_order(tx, d.order.id));
+  for (const auto& x : d.disputes) {
+    recorded.push_back({"dispute_opened", x.opened_at,
+                        "Dispute " + x.public_id + " of " + std::to_string(x.amount_minor) + " " +
+                            x.currency + " opened by the buyer's bank: " + x.reason});
+    if (x.resolved_at)
+      recorded.push_back({"dispute_" + x.status, *x.resolved_at,
+                          "Dispute " + x.public_id + (x.status == "won"
+                                                          ? " won: funds and access restored"
+                                                          : " lost: the funds stay with the buyer")});
+  }
   std::stable_sort(recorded.begin(), recorded.end(),
                    [](const auto& a, const auto& b) { return a.at < b.at; });
   d.history = orders::status_history(d.order, now, std::move(recorded));

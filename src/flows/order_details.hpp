@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "modules/disputes/disputes.hpp"
 #include "modules/orders/orders.hpp"
 #include "modules/refunds/refunds.hpp"
 #include "platform/db/database.hpp"
@@ -40,6 +41,7 @@ struct OrderDetails {
   std::vector<orders::HistoryEvent> history;  // oldest first
   std::vector<refunds::Refund> refunds;       // oldest first
   std::vector<refunds::Request> refund_requests;  // the buyer's, oldest first
+  std::vector<disputes::Dispute> disputes;        // the provider's chargebacks, oldest first
 };
 
 // One order of the store by public id; not_found `not_found` for another store's.

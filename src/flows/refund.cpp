@@ -8,6 +8,7 @@
 #include "core/money.hpp"
 #include "core/time.hpp"
 #include "modules/catalog/catalog.hpp"
+#include "modules/disputes/disputes.hpp"
 #include "modules/entitlements/entitlements.hpp"
 #include "modules/ledger/ledger.hpp"
 #include "modules/licenses/licenses.hpp"
@@ -120,6 +121,16 @@ Error balance_error(const Plan& p, const std::vector<ledger::Pending>& pending) 
   return e;
 }
 
+// Double-loss protection (R-DISP-1): while a dispute is open, or once it is lost, the buyer's
+// bank is returning (or has returned) the money; a refund on top would pay the buyer twice.
+Result<void> ensure_not_disputed(db::Tx& tx, int64_t order_id) {
+  if (SD_TRY(disputes::order_blocked(tx, order_id)))
+    return fail(ErrorKind::conflict, "order_disputed",
+                "this order's payment is disputed: it cannot be refunded while the dispute is "
+                "open, nor after it was lost (the buyer's bank returned the money)");
+  return {};
+}
+
 Result<Plan> make_plan(db::Tx& tx, int64_t store_id, const RefundInput& in, Micros now,
                        bool lock) {
   Plan p;
@@ -134,6 +145,7 @@ Result<Plan> make_plan(db::Tx& tx, int64_t store_id, const RefundInput& in, Micr
   }
   p.store = SD_TRY(stores::get_store(tx, store_id));
   const auto& o = p.order;
+  SD_TRY_VOID(ensure_not_disputed(tx, o.id));
   if (o.total_minor == 0)
     return fail(ErrorKind::conflict, "nothing_to_refund", "this order was free: nothing to refund");
   int64_t refunded = 0;
@@ -218,11 +230,14 @@ Result<void> update_sales_rows(db::Tx& tx, const orders::Order& o,
   std::map<int64_t, bool> processing;
   for (const auto& r : SD_TRY(refunds::refunded_by_line(tx, o.id)))
     processing[r.order_line_id] = r.processing;
+  // A refund that settles while its order is disputed leaves the rows "disputed".
+  const bool disputed = SD_TRY(disputes::order_blocked(tx, o.id));
   for (const auto& l : o.lines) {
     if (std::find(line_ids.begin(), line_ids.end(), l.id) == line_ids.end()) continue;
     SD_TRY_VOID(sales::apply_refund(
         tx, l.id, l.refunded_minor,
-        refunds::line_status(l.total_minor, l.refunded_minor, processing[l.id])));
+        disputed ? std::string(disputes::kSaleStatus)
+                 : refunds::line_status(l.total_minor, l.refunded_minor, processing[l.id])));
   }
   return {};
 }
@@ -490,6 +505,7 @@ Result<refunds::Request> request_refund(RefundDeps& deps, int64_t buyer_user_id,
     const auto found = SD_TRY(orders::get_buyer_order(tx, buyer_user_id, order_public_id));
     SD_TRY_VOID(tx.lock_row("orders", found.id));
     const auto o = SD_TRY(orders::get_buyer_order(tx, buyer_user_id, order_public_id));
+    SD_TRY_VOID(ensure_not_disputed(tx, o.id));
     int64_t refunded = 0;
     for (const auto& l : o.lines) refunded += l.refunded_minor;
     if (o.total_minor == 0 || refunded >= o.total_minor)

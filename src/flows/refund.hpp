@@ -101,7 +101,7 @@ struct RefundResult {
 // `required` (reason), `reason_too_long`, `out_of_range`, `line_not_in_order`,
 // `duplicate_line`, `amount_with_lines`; conflict `nothing_to_refund` (a free order),
 // `order_fully_refunded`, `line_fully_refunded`, `refund_exceeds_remaining`,
-// `refund_window_expired`, `available_balance_insufficient` (with missing_minor,
+// `refund_window_expired`, `order_disputed` (a dispute open or lost), `available_balance_insufficient` (with missing_minor,
 // available_minor, needed_minor and covered_at).
 Result<RefundPreview> preview_refund(RefundDeps& deps, int64_t store_id, const RefundInput& in);
 Result<RefundResult> create_refund(RefundDeps& deps, int64_t store_id, const RefundInput& in);

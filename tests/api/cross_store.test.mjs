@@ -69,6 +69,11 @@ async function setupA(a) {
   const asked = await fx.buyer.post(`/api/v1/orders/${fx.orderId}/refund-requests`, { reason: 'please' });
   expectStatus(asked, 201);
   fx.requestId = asked.json.id;
+  // Disputes (test mode): an open dispute on the blocked customer's order.
+  fx.disputedOrderId = blockedBuyer.order.id;
+  const disputed = await a.post('/api/v1/test/disputes', { order_id: fx.disputedOrderId });
+  expectStatus(disputed, 201);
+  fx.disputeId = disputed.json.id;
   return fx;
 }
 
@@ -253,6 +258,27 @@ const CASES = [
     check: async (fx, a) => {
       const open = expectList(await a.get('/api/v1/refund-requests?status=open'));
       assert.ok(open.some((r) => r.id === fx.requestId), "A's request is still open");
+    },
+  })),
+  // Disputes (test mode): B can neither dispute A's order nor resolve or replay A's dispute.
+  {
+    name: "A's order (test dispute)",
+    method: 'POST',
+    path: () => '/api/v1/test/disputes',
+    body: (fx) => ({ order_id: fx.orderId }),
+    check: async (fx, a) => assert.deepEqual((await a.get(`/api/v1/orders/${fx.orderId}`)).json.disputes, []),
+    missing: '/api/v1/test/disputes',
+  },
+  ...['resolve', 'redeliver'].map((action) => ({
+    name: `A's dispute (${action})`,
+    method: 'POST',
+    path: (fx) => `/api/v1/test/disputes/${fx.disputeId}/${action}`,
+    body: () => (action === 'resolve' ? { outcome: 'won' } : undefined),
+    missing: `/api/v1/test/disputes/dp_doesnotexist0000000000/${action}`,
+    check: async (fx, a) => {
+      const d = (await a.get(`/api/v1/orders/${fx.disputedOrderId}`)).json.disputes;
+      assert.equal(d.length, 1);
+      assert.equal(d[0].status, 'open', "A's dispute is still open");
     },
   })),
   // Add threads, … here (see the header comment).

@@ -104,6 +104,20 @@ nlohmann::json refund_json(const refunds::Refund& r, const std::string& order_pu
                                           : nlohmann::json(nullptr)}};
 }
 
+nlohmann::json dispute_json(const disputes::Dispute& d, const std::string& order_public_id) {
+  const bool resolved = d.status != "open";
+  return {{"id", d.public_id},
+          {"order_id", order_public_id},
+          {"status", d.status},
+          {"amount_minor", d.amount_minor},
+          {"currency", d.currency},
+          {"reason", d.reason},
+          {"opened_at", format_rfc3339(d.opened_at)},
+          {"resolved_at", d.resolved_at ? nlohmann::json(format_rfc3339(*d.resolved_at))
+                                        : nlohmann::json(nullptr)},
+          {"outcome", resolved ? nlohmann::json(d.status) : nlohmann::json(nullptr)}};
+}
+
 nlohmann::json request_json(const refunds::Request& r) {
   return {{"id", r.public_id},
           {"order_id", r.order_public_id},

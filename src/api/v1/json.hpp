@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "modules/accounts/accounts.hpp"
+#include "modules/disputes/disputes.hpp"
 #include "modules/orders/orders.hpp"
 #include "modules/refunds/refunds.hpp"
 #include "modules/stores/stores.hpp"
@@ -31,5 +32,8 @@ nlohmann::json refund_json(const refunds::Refund& r, const std::string& order_pu
 // A buyer's refund request: {id, order_id, status, reason, created_at, reply_by, decided_at,
 // decline_message, refund_id}.
 nlohmann::json request_json(const refunds::Request& r);
+// A dispute: {id, order_id, status: open|won|lost, amount_minor, currency, reason, opened_at,
+// resolved_at|null, outcome: won|lost|null}.
+nlohmann::json dispute_json(const disputes::Dispute& d, const std::string& order_public_id);
 
 }  // namespace sd::api

@@ -61,6 +61,8 @@ Result<http::Response> get_order(Ctx& ctx) {
   for (const auto& r : d.refunds) refunds.push_back(refund_json(r, o.public_id));
   auto requests = nlohmann::json::array();
   for (const auto& r : d.refund_requests) requests.push_back(request_json(r));
+  auto disputes = nlohmann::json::array();
+  for (const auto& x : d.disputes) disputes.push_back(dispute_json(x, o.public_id));
   auto history = nlohmann::json::array();
   for (const auto& h : d.history)
     history.push_back({{"status", h.status}, {"at", format_rfc3339(h.at)}, {"note", h.note}});
@@ -91,7 +93,8 @@ Result<http::Response> get_order(Ctx& ctx) {
                   {"available_at", format_rfc3339(o.available_at)},
                   {"status_history", history},
                   {"refunds", refunds},
-                  {"refund_requests", requests}});
+                  {"refund_requests", requests},
+                  {"disputes", disputes}});
 }
 
 Result<http::Response> get_customer(Ctx& ctx) {

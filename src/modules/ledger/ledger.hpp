@@ -50,6 +50,17 @@ Entry sale_entry(int64_t store_id, int64_t order_id, const std::string& currency
 Entry refund_entry(int64_t store_id, int64_t order_id, const std::string& currency,
                    int64_t amount_minor, int64_t tax_minor, int64_t fee_minor, Micros now,
                    std::string memo);
+// The entry a dispute makes when it opens (R-DISP-1): the provider takes `amount` back from
+// the charge for the buyer (the refunds account: cash returned to buyers; the entry's kind
+// "dispute" tells it from a refund) and the whole of it is debited from the creator's funds
+// at once (available_at = now), so it comes out of the available balance, which may go
+// negative; pending funds cover it as they are released. Tax and the platform fee are not
+// returned, and there is no dispute fee (the test provider charges none).
+Entry dispute_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                    int64_t amount_minor, Micros now, std::string memo);
+// The entry a won dispute makes: the exact reverse of dispute_entry, available at once.
+Entry dispute_won_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                        int64_t amount_minor, Micros now, std::string memo);
 // When funds become available: pending creator funds as (available_at, amount), any order.
 struct Pending {
   Micros available_at = 0;

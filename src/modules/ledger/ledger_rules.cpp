@@ -73,6 +73,26 @@ Entry refund_entry(int64_t store_id, int64_t order_id, const std::string& curren
   return e;
 }
 
+Entry dispute_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                    int64_t amount_minor, Micros now, std::string memo) {
+  Entry e{store_id, "dispute", order_id, std::move(memo), currency, now, {}};
+  if (amount_minor != 0) {
+    e.postings.push_back({Account::refunds, -amount_minor, now});
+    e.postings.push_back({Account::creator, amount_minor, now});
+  }
+  return e;
+}
+
+Entry dispute_won_entry(int64_t store_id, int64_t order_id, const std::string& currency,
+                        int64_t amount_minor, Micros now, std::string memo) {
+  Entry e{store_id, "dispute_won", order_id, std::move(memo), currency, now, {}};
+  if (amount_minor != 0) {
+    e.postings.push_back({Account::refunds, amount_minor, now});
+    e.postings.push_back({Account::creator, -amount_minor, now});
+  }
+  return e;
+}
+
 std::optional<Micros> covered_at(int64_t available_now, std::vector<Pending> pending,
                                  int64_t needed) {
   std::stable_sort(pending.begin(), pending.end(),

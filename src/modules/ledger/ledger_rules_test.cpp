@@ -84,5 +84,28 @@ TEST(CoveredAt, FirstReleaseThatCoversTheNeed) {
   EXPECT_EQ(covered_at(0, {}, 1), std::nullopt);
 }
 
+TEST(DisputeEntry, DebitsTheCreatorAtOnceAndTheWinReversesIt) {
+  const auto open = dispute_entry(1, 2, "USD", 1190, 500, "dispute");
+  ASSERT_TRUE(check_balanced(open).has_value());
+  EXPECT_EQ(open.kind, "dispute");
+  int64_t creator = 0;
+  for (const auto& p : open.postings) {
+    if (p.account == Account::creator) {
+      creator += p.amount_minor;
+      EXPECT_EQ(p.available_at, 500);  // out of the available balance now, not pending
+    }
+  }
+  EXPECT_EQ(creator, 1190);  // the whole disputed amount: tax and fee are not returned
+  const auto won = dispute_won_entry(1, 2, "USD", 1190, 900, "won");
+  ASSERT_TRUE(check_balanced(won).has_value());
+  EXPECT_EQ(won.kind, "dispute_won");
+  ASSERT_EQ(won.postings.size(), open.postings.size());
+  for (size_t i = 0; i < won.postings.size(); ++i) {
+    EXPECT_EQ(won.postings[i].account, open.postings[i].account);
+    EXPECT_EQ(won.postings[i].amount_minor, -open.postings[i].amount_minor);
+    EXPECT_EQ(won.postings[i].available_at, 900);
+  }
+}
+
 }  // namespace
 }  // namespace sd::ledger

@@ -226,3 +226,12 @@ Result<void> apply_refund(db::Tx& tx, int64_t line_id, int64_t refunded_minor,
 Result<void> set_refund_request(db::Tx& tx, int64_t order_id, std::optional<Micros> reply_by);
 
 }  // namespace sd::sales
+
+namespace sd::sales {
+
+// A dispute changed a line's status (R-DISP-1): to "disputed" when it opens, and back to what
+// the refunds say when it is won; written in the dispute's own transaction, with the rollup
+// moved from the old status to the new one.
+Result<void> apply_dispute_status(db::Tx& tx, int64_t line_id, const std::string& status);
+
+}  // namespace sd::sales

@@ -47,6 +47,18 @@ struct Refund {
   Micros settles_at = 0;        // when the provider will report it settled
 };
 
+// A dispute (chargeback) as the provider reports it: the payload of its notification (a real
+// provider's webhook). The provider sends one when a dispute opens and one when it is
+// resolved, and may send either more than once.
+struct DisputeNotice {
+  std::string dispute_id;  // the provider's, unique
+  std::string charge_id;
+  int64_t amount_minor = 0;
+  std::string reason;      // the card network's reason, e.g. "fraudulent"
+  std::string status;      // open | won | lost
+  Micros at = 0;           // when it reached this status
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -92,6 +104,17 @@ class TestProviderControl {
   virtual int64_t refunds_total() const = 0;
   // Sum of the refunds made against `charge_id` (0 when unknown).
   virtual int64_t refunded_amount(std::string_view charge_id) const = 0;
+  // The buyer's bank disputes a charge: `amount_minor` of it (0: all that was not refunded).
+  // invalid_input `charge_unknown`, `dispute_exceeds_charge` (param amount_minor), conflict
+  // `dispute_exists` (a charge is disputed once), `nothing_to_dispute`. While a dispute is
+  // open or lost, refunds of the charge are refused (conflict `charge_disputed`).
+  virtual Result<DisputeNotice> open_dispute(std::string_view charge_id, int64_t amount_minor,
+                                             std::string reason) = 0;
+  // Resolves an open dispute. Resolving it again with the same outcome answers the same
+  // notice; with the other outcome, conflict `dispute_resolved`; not_found `dispute_unknown`.
+  virtual Result<DisputeNotice> resolve_dispute(std::string_view dispute_id, bool won) = 0;
+  // The latest notice of a dispute (what a webhook retry would send again).
+  virtual Result<DisputeNotice> dispute_notice(std::string_view dispute_id) const = 0;
 };
 
 // The controls of a provider made by make_test_provider; nullptr for any other provider.

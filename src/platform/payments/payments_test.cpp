@@ -269,6 +269,38 @@ TEST_F(Payments, InjectedFailuresSkipDeclines) {
   EXPECT_TRUE(provider->charge(charge_of("4242424242424242")));
 }
 
+TEST_F(Payments, DisputeOpensOnceResolvesOnceAndBlocksRefunds) {
+  auto c = provider->charge(charge_of("4242424242424242", 1000));
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(provider->refund({c->charge_id, 300, "r1"}));
+  EXPECT_EQ(control.open_dispute(c->charge_id, 701, "fraudulent").error().code,
+            "dispute_exceeds_charge");
+  EXPECT_EQ(control.open_dispute("ch_nope", 0, "fraudulent").error().code, "charge_unknown");
+  auto d = control.open_dispute(c->charge_id, 0, "fraudulent");
+  ASSERT_TRUE(d) << d.error().code;
+  EXPECT_EQ(d->amount_minor, 700);  // what was not refunded
+  EXPECT_EQ(d->status, "open");
+  EXPECT_EQ(control.open_dispute(c->charge_id, 0, "again").error().code, "dispute_exists");
+  EXPECT_EQ(provider->refund({c->charge_id, 100, "r2"}).error().code, "charge_disputed");
+  auto lost = control.resolve_dispute(d->dispute_id, false);
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->status, "lost");
+  EXPECT_EQ(control.resolve_dispute(d->dispute_id, false)->status, "lost");  // a repeat
+  EXPECT_EQ(control.resolve_dispute(d->dispute_id, true).error().code, "dispute_resolved");
+  EXPECT_EQ(control.dispute_notice(d->dispute_id)->status, "lost");
+  EXPECT_EQ(provider->refund({c->charge_id, 100, "r3"}).error().code, "charge_disputed");
+}
+
+TEST_F(Payments, AWonDisputeAllowsRefundsAgain) {
+  auto c = provider->charge(charge_of("4242424242424242", 1000));
+  auto d = control.open_dispute(c->charge_id, 400, "product_not_received");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->amount_minor, 400);
+  ASSERT_TRUE(control.resolve_dispute(d->dispute_id, true));
+  EXPECT_TRUE(provider->refund({c->charge_id, 100, "r1"}));
+  EXPECT_EQ(control.dispute_notice("dp_nope").error().code, "dispute_unknown");
+}
+
 TEST(PaymentsControl, OnlyTheTestProviderHasControls) {
   struct Other final : Provider {
     Result<PaymentMethod> describe(std::string_view) override { return PaymentMethod{}; }

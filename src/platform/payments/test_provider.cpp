@@ -131,6 +131,7 @@ struct RefundRecord {
 struct ChargeState {
   int64_t amount_minor = 0;
   int64_t refunded_minor = 0;
+  std::string dispute_id;  // "" when the charge was never disputed
 };
 
 bool same_charge_request(const ChargeRequest& a, const ChargeRequest& b) {
@@ -179,6 +180,11 @@ class TestProvider final : public Provider, public TestProviderControl {
         return it->second.refund;
       }
     }
+    if (auto c = charges_.find(request.charge_id); c != charges_.end() && !c->second.dispute_id.empty()) {
+      if (disputes_.at(c->second.dispute_id).status != "won")
+        return fail(ErrorKind::conflict, "charge_disputed",
+                    "The charge is disputed: the buyer's bank is returning the money.", "charge_id");
+    }
     if (fail_next_refunds_ > 0) {
       --fail_next_refunds_;
       return fail(processing_error());
@@ -211,13 +217,59 @@ class TestProvider final : public Provider, public TestProviderControl {
     return it == charges_.end() ? 0 : it->second.refunded_minor;
   }
 
+  Result<DisputeNotice> open_dispute(std::string_view charge_id, int64_t amount_minor,
+                                     std::string reason) override {
+    std::lock_guard lock(mu_);
+    auto it = charges_.find(std::string(charge_id));
+    if (it == charges_.end())
+      return fail(ErrorKind::invalid_input, "charge_unknown", "No such charge.", "charge_id");
+    auto& state = it->second;
+    if (!state.dispute_id.empty())
+      return fail(ErrorKind::conflict, "dispute_exists", "This charge is already disputed.");
+    const int64_t left = state.amount_minor - state.refunded_minor;
+    if (left <= 0)
+      return fail(ErrorKind::conflict, "nothing_to_dispute", "The charge was fully refunded.");
+    if (amount_minor < 0 || amount_minor > left)
+      return fail(ErrorKind::invalid_input, "dispute_exceeds_charge",
+                  "A dispute cannot exceed what was charged and not refunded.", "amount_minor");
+    DisputeNotice d{"dp_test_" + random_base32(20), std::string(charge_id),
+                    amount_minor == 0 ? left : amount_minor, std::move(reason), "open",
+                    clock_.now()};
+    state.dispute_id = d.dispute_id;
+    disputes_.emplace(d.dispute_id, d);
+    return d;
+  }
+
+  Result<DisputeNotice> resolve_dispute(std::string_view dispute_id, bool won) override {
+    std::lock_guard lock(mu_);
+    auto it = disputes_.find(std::string(dispute_id));
+    if (it == disputes_.end())
+      return fail(ErrorKind::not_found, "dispute_unknown", "No such dispute.");
+    auto& d = it->second;
+    const std::string outcome = won ? "won" : "lost";
+    if (d.status == outcome) return d;
+    if (d.status != "open")
+      return fail(ErrorKind::conflict, "dispute_resolved", "This dispute was already " + d.status + ".");
+    d.status = outcome;
+    d.at = clock_.now();
+    return d;
+  }
+
+  Result<DisputeNotice> dispute_notice(std::string_view dispute_id) const override {
+    std::lock_guard lock(mu_);
+    auto it = disputes_.find(std::string(dispute_id));
+    if (it == disputes_.end())
+      return fail(ErrorKind::not_found, "dispute_unknown", "No such dispute.");
+    return it->second;
+  }
+
  private:
   Result<Charge> make_charge_locked(const std::string& number, int64_t amount_minor) {
     if (auto decline = decline_for(number)) return fail(std::move(*decline));
     auto pm = method_of(number);
     Charge c{"ch_test_" + random_base32(20), std::move(pm.brand), std::move(pm.last4),
              std::move(pm.fingerprint), std::move(pm.card_country)};
-    charges_.emplace(c.charge_id, ChargeState{amount_minor, 0});
+    charges_.emplace(c.charge_id, ChargeState{amount_minor, 0, {}});
     ++charges_total_;
     return c;
   }
@@ -258,6 +310,7 @@ class TestProvider final : public Provider, public TestProviderControl {
   std::map<std::string, ChargeRecord, std::less<>> charges_by_key_;
   std::map<std::string, RefundRecord, std::less<>> refunds_by_key_;
   std::map<std::string, ChargeState, std::less<>> charges_;
+  std::map<std::string, DisputeNotice, std::less<>> disputes_;
   int fail_next_charges_ = 0;
   int fail_next_refunds_ = 0;
   int64_t charges_total_ = 0;
