@@ -69,6 +69,7 @@ test('(a) the seller refunds one line after the preview; processing, then succee
   const products = (await (await seller.get(`/api/v1/stores/${run.slug}/products`)).json()).data.filter((p) => p.tiers?.length && !p.bundle_product_ids?.length);
   assert.ok(products.length >= 2, 'the demo store sells at least two products');
   run.items = products.slice(0, 2).map((p) => ({ product_id: p.id, tier_id: p.tiers[0].id, quantity: 1 }));
+  run.titles = products.slice(0, 2).map((p) => p.title);
   await seller.dispose();
 
   const buyer = await newBuyer('refundee');
@@ -107,7 +108,24 @@ test('(a) the seller refunds one line after the preview; processing, then succee
     // The sale's status in the list behind the panel.
     await page.keyboard.press('Escape');
     await page.getByTestId('sale-row').filter({ hasText: 'Refund processing' }).first().waitFor();
+  });
 
+  // The buyer's library at once: the refunded line's access is off (no download), the other
+  // line is untouched.
+  await h.withPage('refund-buyer-library', async (page) => {
+    await logIn(page, buyer.email, buyer.password);
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    await page.goto('/library');
+    const refunded = page.getByTestId('library-item').filter({ hasText: run.titles[0] });
+    const kept = page.getByTestId('library-item').filter({ hasText: run.titles[1] });
+    await refunded.getByTestId('revoked-note').waitFor();
+    assert.equal(await refunded.getByRole('button', { name: /download/i, disabled: false }).count(), 0, 'no download for the refunded line');
+    assert.equal(await kept.getByTestId('revoked-note').count(), 0, 'the other line keeps its access');
+    assert.ok((await kept.getByRole('button', { name: /download/i, disabled: false }).count()) > 0, 'the other line still downloads');
+    await page.screenshot({ path: h.screenshotPath('refund-library-en.png'), fullPage: true });
+  });
+
+  await h.withPage('refund-seller-settled', async (page) => {
     // Five business days later (the test clock), the settlement job marks it succeeded.
     const clock = await page.request.post('/api/v1/test/clock', { data: { advance_seconds: 8 * 86400 }, headers: { 'Idempotency-Key': `c-${run.id}` } });
     assert.equal(clock.status(), 200, await clock.text());
