@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "modules/entitlements/entitlements.hpp"
 #include "modules/ledger/ledger.hpp"
+#include "modules/licenses/licenses.hpp"
 #include "modules/orders/orders.hpp"
 #include "modules/outbox/outbox.hpp"
 #include "modules/refunds/refunds.hpp"
@@ -68,8 +69,10 @@ Result<disputes::Dispute> open(db::Tx& tx, const stores::Store& s, const orders:
                                                     o.public_id)));
   for (const auto& e : SD_TRY(entitlements::list_for_order(tx, o.store_id, o.id)))
     SD_TRY(entitlements::revoke(tx, e.id, kRevokeReason, now));
-  for (const auto& l : o.lines)
+  for (const auto& l : o.lines) {
+    SD_TRY_VOID(licenses::disable_for_line(tx, l.id, kRevokeReason, now));  // keys too
     SD_TRY_VOID(sales::apply_dispute_status(tx, l.id, disputes::kSaleStatus));
+  }
   SD_TRY_VOID(outbox::enqueue(tx, o.store_id, seller_email(s, o, d), now));
   return d;
 }
@@ -83,6 +86,7 @@ Result<void> restore_after_win(db::Tx& tx, const orders::Order& o, const dispute
   // its "refunded" revocation (refunds are refused while the dispute is open).
   for (const auto& e : SD_TRY(entitlements::list_for_order(tx, o.store_id, o.id)))
     if (e.revoked_at && e.revoked_reason == kRevokeReason) SD_TRY(entitlements::restore(tx, e.id));
+  for (const auto& l : o.lines) SD_TRY_VOID(licenses::enable_for_line(tx, l.id, kRevokeReason));
   std::map<int64_t, bool> processing;
   for (const auto& r : SD_TRY(refunds::refunded_by_line(tx, o.id)))
     processing[r.order_line_id] = r.processing;

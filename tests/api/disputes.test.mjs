@@ -18,7 +18,7 @@ function shopWith(server, store = { hold_period_days: 0 }) {
   return createShop(server, {
     store,
     products: {
-      app: { prices: [1000], files: [{ filename: 'app.zip', bytes: FILE }] },
+      app: { prices: [1000], license_keys: true, files: [{ filename: 'app.zip', bytes: FILE }] },
       book: { prices: [500], files: [{ filename: 'book.pdf', bytes: FILE }] },
     },
   });
@@ -59,6 +59,10 @@ describe('disputes', () => {
     const link = await issuedLink(srv, shop, buyer, order.id, 'app');
     const bal0 = await getBalance(shop.client);
     const sales0 = await disputedSales(shop.client);
+    const key = order.lines.find((l) => l.license_key)?.license_key;
+    assert.ok(key, 'the app line has a license key');
+    const verify = async () => (await new Client(srv.url).get(`/api/v1/licenses/verify?product_id=${shop.products.app.id}&key=${key}`)).json;
+    assert.equal((await verify()).valid, true);
 
     const res = await shop.client.post('/api/v1/test/disputes', { order_id: order.id, reason: 'fraudulent' });
     expectStatus(res, 201);
@@ -82,6 +86,11 @@ describe('disputes', () => {
     assert.ok([403, 404].includes(dl.status), `old link after dispute: ${dl.status}`);
     const again = await buyer.post(`/api/v1/library/${link.ent.id}/files/${link.file}/link`);
     assert.ok([403, 404].includes(again.status), `new link during dispute: ${again.status}`);
+
+    // The license key is suspended with the access.
+    const suspended = await verify();
+    assert.equal(suspended.valid, false);
+    assert.equal(suspended.status, 'disabled', 'the public answer does not say why');
 
     // The order shows it, with history events.
     const details = (await shop.client.get(`/api/v1/orders/${order.id}`)).json;
@@ -130,6 +139,7 @@ describe('disputes', () => {
     assert.equal(bal2.pending_minor, bal0.pending_minor);
     assert.deepEqual(unbalancedEntries(srv.server), []);
     assert.equal((await fetch(link.url)).status, 200, 'the issued link works again');
+    assert.equal((await verify()).valid, true, 'the license key works again');
     assert.deepEqual(salesStatuses(srv.server, order.id), ['complete', 'complete']);
     const sales2 = await disputedSales(shop.client);
     assert.equal(sales2.summary.count, sales0.summary.count);

@@ -168,7 +168,7 @@ Result<http::Response> seller_action(Ctx& ctx, std::string_view action) {
             return fail(ErrorKind::conflict, "line_refunded",
                         "this purchase was refunded; its access cannot be restored");
           SD_TRY(entitlements::restore(tx, ent.id));
-          SD_TRY_VOID(licenses::enable_for_line(tx, ent.order_line_id));
+          SD_TRY_VOID(licenses::enable_for_line(tx, ent.order_line_id, "disabled"));
         } else {
           SD_TRY_VOID(entitlements::reset_downloads(tx, ent.id));
         }

@@ -35,9 +35,10 @@ Result<std::optional<std::string>> key_for_line(db::Tx& tx, int64_t order_line_i
 // unknown. `count_use` adds one to its uses (activation), only while it is valid.
 Result<Verification> verify(db::Tx& tx, std::string_view product_public_id, std::string_view key,
                             bool count_use);
-// Disables the line's key; `reason` is `refunded` or `disabled`.
+// Disables the line's key; `reason` is `refunded`, `disabled` (by the seller) or `dispute`.
 Result<void> disable_for_line(db::Tx& tx, int64_t order_line_id, std::string_view reason,
                               Micros now);
-Result<void> enable_for_line(db::Tx& tx, int64_t order_line_id);
+// Enables the line's key again if it was disabled for `reason` (a refund's never is).
+Result<void> enable_for_line(db::Tx& tx, int64_t order_line_id, std::string_view reason);
 
 }  // namespace sd::licenses

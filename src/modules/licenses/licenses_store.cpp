@@ -54,11 +54,11 @@ Result<void> disable_for_line(db::Tx& tx, int64_t order_line_id, std::string_vie
   return {};
 }
 
-Result<void> enable_for_line(db::Tx& tx, int64_t order_line_id) {
+Result<void> enable_for_line(db::Tx& tx, int64_t order_line_id, std::string_view reason) {
   SD_TRY(tx.exec(
       "UPDATE license_keys SET disabled_at = NULL, disabled_reason = NULL "
-      "WHERE order_line_id = $1 AND disabled_reason = 'disabled'",
-      {order_line_id}));
+      "WHERE order_line_id = $1 AND disabled_reason = $2",
+      {order_line_id, reason}));
   return {};
 }
 
