@@ -717,6 +717,20 @@ export interface OrderDetails {
   status_history: { status: string; at: string; note?: string }[];
   refunds: Refund[];
   refund_requests?: RefundRequest[];
+  disputes?: Dispute[];
+}
+
+/** A payment dispute (chargeback) the buyer's bank opened on an order (R-DISP-1). */
+export interface Dispute {
+  id: string;
+  order_id: string;
+  status: 'open' | 'won' | 'lost' | string;
+  amount_minor: number;
+  currency: string;
+  reason: string;
+  opened_at: string;
+  resolved_at: string | null;
+  outcome: 'won' | 'lost' | null;
 }
 
 export interface Customer {

@@ -413,6 +413,26 @@ function OrderBody({
         </ol>
       </section>
 
+      {order.disputes && order.disputes.length > 0 ? (
+        <section className="panel-section" aria-labelledby="panel-disputes">
+          <h3 id="panel-disputes">{t('sales.order.disputes')}</h3>
+          <ul className="plain-list" data-testid="panel-disputes">
+            {order.disputes.map((d) => (
+              <li key={d.id} className="refund-card" data-testid="dispute-card">
+                <strong>{money(d.amount_minor, d.currency)}</strong> ·{' '}
+                <span className={d.status === 'won' ? 'badge badge--published' : 'badge badge--revoked'} data-testid="dispute-status">
+                  {t(`sales.order.dispute.${d.status}`, { defaultValue: d.status })}
+                </span>
+                <p className="muted">{t('sales.order.dispute.openedOn', { date: dateTime.format(new Date(d.opened_at)) })}</p>
+                {d.resolved_at ? <p className="muted">{t('sales.order.dispute.resolvedOn', { date: dateTime.format(new Date(d.resolved_at)) })}</p> : null}
+                <p className="muted">{t('sales.order.dispute.reason', { reason: d.reason })}</p>
+                <p>{t(`sales.order.dispute.${d.status}Help`, { defaultValue: '' })}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section className="panel-section" aria-labelledby="panel-refunds">
         <h3 id="panel-refunds">{t('sales.order.refunds')}</h3>
         {order.refunds.length === 0 ? (

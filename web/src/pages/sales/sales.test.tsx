@@ -367,6 +367,36 @@ describe('order details panel', () => {
     await waitFor(() => expect(location()).toBe('/app/sales/orders/SD-0001?q=jos'));
   });
 
+  it('shows a dispute with its amount, status and what it means, and labels its history events', async () => {
+    routes.set('GET /orders/SD-0001', () =>
+      json(200, {
+        ...order,
+        status_history: [
+          { status: 'paid', at: '2026-03-01T10:00:00Z' },
+          { status: 'dispute_opened', at: '2026-03-05T10:00:00Z' },
+        ],
+        disputes: [
+          { id: 'dp_1', order_id: 'SD-0001', status: 'open', amount_minor: 1785, currency: 'USD', reason: 'fraudulent', opened_at: '2026-03-05T10:00:00Z', resolved_at: null, outcome: null },
+        ],
+      }),
+    );
+    renderAt('/app/sales/orders/SD-0001');
+    const panel = await screen.findByRole('dialog');
+    const card = await within(panel).findByTestId('dispute-card');
+    expect(card.textContent).toContain('$17.85');
+    expect(within(card).getByTestId('dispute-status').textContent).toBe('Open');
+    expect(card.textContent).toContain('Reason given: fraudulent');
+    expect(card.textContent).toContain('access is paused');
+    expect(within(panel).getByText('Dispute opened')).toBeTruthy();
+  });
+
+  it('shows no disputes section for an order without one', async () => {
+    renderAt('/app/sales/orders/SD-0001');
+    const panel = await screen.findByRole('dialog');
+    await within(panel).findByTestId('panel-payment');
+    expect(within(panel).queryByTestId('panel-disputes')).toBeNull();
+  });
+
   it('says so when the order does not exist', async () => {
     renderAt('/app/sales/orders/SD-NOPE');
     const panel = await screen.findByRole('dialog');
