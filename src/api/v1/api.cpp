@@ -18,6 +18,7 @@ void register_routes(http::Router& router, Services& svc) {
   register_sales_routes(router, svc);
   register_block_routes(router, svc);
   register_refund_routes(router, svc);
+  register_messaging_routes(router, svc);
 }
 
 }  // namespace sd::api

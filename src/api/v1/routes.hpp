@@ -19,5 +19,6 @@ void register_order_routes(http::Router& router, Services& svc);       // order 
 void register_sales_routes(http::Router& router, Services& svc);       // the Sales view: list, timeseries, CSV
 void register_block_routes(http::Router& router, Services& svc);       // blocking customers (R-BLK-1)
 void register_refund_routes(http::Router& router, Services& svc);      // refunds and their preview
+void register_messaging_routes(http::Router& router, Services& svc);   // threads, saved replies, broadcasts, unsubscribe
 
 }  // namespace sd::api
