@@ -151,9 +151,9 @@ namespace {
 std::string after_clause(const std::string& unread, int p) {
   const auto a = "$" + std::to_string(p), b = "$" + std::to_string(p + 1),
              c = "$" + std::to_string(p + 2);
-  return "AND (" + a + " IS NULL OR " + unread + " < " + a + " OR (" + unread + " = " + a +
-         " AND (t.last_message_at < " + b + " OR (t.last_message_at = " + b +
-         " AND t.public_id < " + c + ")))) ";
+  return "AND (CAST(" + a + " AS INTEGER) IS NULL OR " + unread + " < " + a + " OR (" + unread + " = " + a +
+         " AND (t.last_message_at < CAST(" + b + " AS BIGINT) OR (t.last_message_at = " + b +
+         " AND t.public_id < CAST(" + c + " AS TEXT))))) ";
 }
 
 }  // namespace
@@ -166,7 +166,7 @@ Result<std::vector<ThreadRow>> inbox(db::Tx& tx, int64_t store_id,
   const std::string sql =
       rows_select() +
       "WHERE t.store_id = $1 AND EXISTS (SELECT 1 FROM messages m0 WHERE m0.thread_id = t.id) "
-      "AND ($2 IS NULL OR lower(c.name) LIKE $2 ESCAPE '\\' OR lower(c.email) LIKE $2 ESCAPE "
+      "AND (CAST($2 AS TEXT) IS NULL OR lower(c.name) LIKE $2 ESCAPE '\\' OR lower(c.email) LIKE $2 ESCAPE "
       "'\\' OR EXISTS (SELECT 1 FROM messages m2 WHERE m2.thread_id = t.id AND lower(m2.body) "
       "LIKE $2 ESCAPE '\\')) " +
       after_clause(unread, 3) + "ORDER BY " + unread +
@@ -250,8 +250,8 @@ Result<std::vector<SavedReply>> list_saved_replies(
     int limit) {
   auto rows = SD_TRY(tx.query(
       std::string("SELECT ") + kReplyCols +
-          " FROM saved_replies WHERE store_id = $1 AND ($2 IS NULL OR created_at < $2 OR "
-          "(created_at = $2 AND public_id < $3)) ORDER BY created_at DESC, public_id DESC LIMIT $4",
+          " FROM saved_replies WHERE store_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR created_at < $2 OR "
+          "(created_at = $2 AND public_id < CAST($3 AS TEXT))) ORDER BY created_at DESC, public_id DESC LIMIT $4",
       {store_id, after ? db::Value(after->first) : db::Value(nullptr),
        after ? db::Value(after->second) : db::Value(nullptr), limit}));
   std::vector<SavedReply> out;
