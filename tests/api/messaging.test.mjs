@@ -253,13 +253,10 @@ describe('messaging', () => {
   test('a CR/LF in a customer name injects no header', async () => {
     const s = await setupShop(srv.server, 'Inject Shop');
     const evil = 'Eve\r\nBcc: victim@evil.test\r\nX-Injected: yes';
-    const c = new Client(srv.url);
-    const signed = await c.post('/api/v1/auth/signup', { email: `eve-${Date.now()}@example.test`, password: 'correct-horse-battery-staple', name: evil });
-    let name = evil;
-    if (signed.status !== 201) name = 'Eve'; // sign-up refused the name: then only checkout can carry it
     const { order, client } = await buy(srv.url, s.shop, [{ product: 'x' }], { name: evil });
     await withCsrf(client);
     const cus = (await s.shop.client.get(`/api/v1/orders/${order.id}`)).json.customer;
+    assert.equal(cus.name, evil, 'the name reaches the emails as typed');
     expectStatus(await s.shop.client.post(`/api/v1/customers/${cus.id}/messages`, { body: 'hello {customer_name} inject-check' }), 201);
     expectStatus(await client.post('/api/v1/my/threads', { store: s.shop.slug, body: 'buyer inject-check' }), 201);
     const mails = await waitFor(() => { const m = mailFiles(srv.server).filter((x) => x.includes('inject-check') || x.includes('aW5qZWN0LWNoZWNr')); return m.length >= 2 && m; }, 'both emails');
@@ -268,7 +265,9 @@ describe('messaging', () => {
       assert.ok(!lines.some((l) => /^(Bcc|X-Injected):/i.test(l)), headersOf(m));
       assert.ok(!/victim@evil\.test/.test(headersOf(m)), headersOf(m));
     }
-    void name;
+    // The name went out as RFC 2047 encoded-words: in To of the buyer's email, in Subject of the seller's.
+    assert.ok(mails.some((m) => unfoldedHeaderLines(m).some((l) => /^To: =\?UTF-8\?B\?/.test(l))), 'no encoded To');
+    assert.ok(mails.some((m) => unfoldedHeaderLines(m).some((l) => /^Subject: =\?UTF-8\?B\?/.test(l))), 'no encoded Subject');
   });
 });
 
@@ -359,6 +358,7 @@ describe('messaging: email through SMTP', () => {
       assert.ok(lines.includes('List-Unsubscribe-Post: List-Unsubscribe=One-Click'), headersOf(msg));
       assert.ok(!lines.some((l) => /^Bcc:/i.test(l)), headersOf(msg));
       assert.ok(!headersOf(msg).includes('smtp-victim@evil.test'), headersOf(msg));
+      assert.ok(lines.some((l) => /^To: =\?UTF-8\?B\?.*<[^>]+>$/.test(l)), headersOf(msg));
     } finally {
       await server.stop('SIGTERM');
       server.cleanup();
