@@ -75,3 +75,12 @@ CREATE TABLE mail_unsubscribes (
   created_at      BIGINT NOT NULL,
   PRIMARY KEY (store_id, email_canonical)
 );
+
+-- Away mode (R-MSG-4): while enabled, a buyer's message is answered by `message` (an `auto`
+-- message, which counts as a response), at most once in a row per thread.
+CREATE TABLE away_modes (
+  store_id   BIGINT PRIMARY KEY REFERENCES stores(id),
+  enabled    INTEGER NOT NULL DEFAULT 0,
+  message    TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);

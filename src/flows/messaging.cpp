@@ -142,6 +142,20 @@ Result<ThreadView> view_of(db::Tx& tx, const messaging::Thread& t, bool with_pur
 
 std::optional<messaging::InboxKey> no_key() { return std::nullopt; }
 
+// A buyer's message while the store is away: the away message answers it (an `auto` message,
+// a response for the metrics), unless the thread's previous message already was one.
+Result<void> answer_if_away(db::Tx& tx, const MessagingDeps& d, const Parties& p,
+                            const messaging::Thread& t, Micros now) {
+  const auto away = SD_TRY(messaging::get_away_mode(tx, p.store.id));
+  if (!away.enabled) return {};
+  const auto last = SD_TRY(messaging::list_messages(tx, t.id, 2));
+  if (last.size() == 2 && last.front().author == "auto") return {};
+  auto body = messaging::fill_placeholders(away.message, SD_TRY(context_of(tx, d, p)));
+  if (!body) return {};  // a placeholder this thread cannot fill: no automatic answer
+  SD_TRY(post_and_notify(tx, d, p, t, "auto", *body, std::nullopt, std::nullopt, now));
+  return {};
+}
+
 }  // namespace
 
 Result<ThreadPage> seller_inbox(MessagingDeps& d, int64_t store_id,
@@ -235,7 +249,9 @@ Result<Sent> buyer_post_to_store(MessagingDeps& d, int64_t user_id, std::string_
       thread = SD_TRY(messaging::open_thread(tx, store.id, c.id, user_id, Side::buyer, now));
     }
     const auto p = SD_TRY(parties_of(tx, *thread));
-    return post_and_notify(tx, d, p, *thread, "buyer", body, std::nullopt, std::nullopt, now);
+    auto sent = SD_TRY(post_and_notify(tx, d, p, *thread, "buyer", body, std::nullopt, std::nullopt, now));
+    SD_TRY_VOID(answer_if_away(tx, d, p, *thread, now));
+    return sent;
   });
 }
 
@@ -246,7 +262,9 @@ Result<Sent> buyer_post(MessagingDeps& d, int64_t user_id, std::string_view thre
   return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
     const auto t = SD_TRY(messaging::get_buyer_thread(tx, user_id, thread_id));
     const auto p = SD_TRY(parties_of(tx, t));
-    return post_and_notify(tx, d, p, t, "buyer", body, std::nullopt, std::nullopt, now);
+    auto sent = SD_TRY(post_and_notify(tx, d, p, t, "buyer", body, std::nullopt, std::nullopt, now));
+    SD_TRY_VOID(answer_if_away(tx, d, p, t, now));
+    return sent;
   });
 }
 
@@ -321,6 +339,36 @@ int send_broadcasts(MessagingDeps& d, int batch) {
     return 0;
   }
   return *handled;
+}
+
+Result<messaging::AwayMode> get_away_mode(MessagingDeps& d, int64_t store_id) {
+  return d.db.read<messaging::AwayMode>(
+      [&](db::Tx& tx) { return messaging::get_away_mode(tx, store_id); });
+}
+
+Result<messaging::AwayMode> set_away_mode(MessagingDeps& d, int64_t store_id,
+                                          std::optional<bool> enabled,
+                                          std::optional<std::string> message) {
+  if (message) {
+    SD_TRY_VOID(messaging::validate_body(*message, "message"));
+    auto checked = messaging::check_placeholders(*message);
+    if (!checked) {
+      auto e = checked.error();
+      e.param = "message";
+      return tl::unexpected(e);
+    }
+  }
+  const auto now = d.clock.now();
+  return d.db.write<messaging::AwayMode>([&](db::Tx& tx) -> Result<messaging::AwayMode> {
+    auto mode = SD_TRY(messaging::get_away_mode(tx, store_id));
+    if (enabled) mode.enabled = *enabled;
+    if (message) mode.message = *message;
+    if (mode.enabled && mode.message.empty())
+      return fail(ErrorKind::invalid_input, "required", "message is required to turn away mode on",
+                  "message");
+    SD_TRY_VOID(messaging::set_away_mode(tx, store_id, mode, now));
+    return mode;
+  });
 }
 
 Result<void> unsubscribe(MessagingDeps& d, std::string_view token) {

@@ -88,6 +88,13 @@ Result<messaging::Broadcast> get_broadcast(MessagingDeps& d, int64_t store_id,
 // the transaction that posts to it); returns how many were handled.
 int send_broadcasts(MessagingDeps& d, int batch);
 
+// --- away mode (R-MSG-4) ---
+Result<messaging::AwayMode> get_away_mode(MessagingDeps& d, int64_t store_id);
+// The message must hold only known placeholders; enabling needs a message.
+Result<messaging::AwayMode> set_away_mode(MessagingDeps& d, int64_t store_id,
+                                          std::optional<bool> enabled,
+                                          std::optional<std::string> message);
+
 // --- email ---
 // RFC 8058 one-click: the token of a List-Unsubscribe URL; invalid_input `invalid_token`.
 Result<void> unsubscribe(MessagingDeps& d, std::string_view token);

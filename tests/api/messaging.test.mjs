@@ -179,6 +179,30 @@ describe('messaging', () => {
     expectError(await shop.client.get(`/api/v1/saved-replies/${id}`), 404, 'not_found', { anyParam: true });
   });
 
+  test('away mode answers buyers automatically, once in a row, and the answer counts as a response', async () => {
+    const s = await setupShop(srv.server, 'Away Shop');
+    expectError(await s.shop.client.patch('/api/v1/away-mode', { enabled: true }), 400, 'required', { param: 'message' });
+    expectError(await s.shop.client.patch('/api/v1/away-mode', { message: 'back {when}' }), 400, 'placeholder_unknown', { param: 'message' });
+    const on = await s.shop.client.patch('/api/v1/away-mode', { enabled: true, message: 'Hi {customer_first_name|there}, {store_name} is away until Monday.' });
+    expectStatus(on, 200);
+    assert.deepEqual((await s.shop.client.get('/api/v1/away-mode')).json, on.json);
+    const a = await s.buyer('x', { name: 'Quinn Away' });
+    const t = (await a.client.post('/api/v1/my/threads', { store: s.shop.slug, body: 'hello?' })).json.thread_id;
+    expectStatus(await a.client.post(`/api/v1/my/threads/${t}/messages`, { body: 'anyone?' }), 201);
+    const msgs = (await a.client.get(`/api/v1/my/threads/${t}`)).json.messages;
+    assert.deepEqual(msgs.map((m) => m.author), ['buyer', 'auto', 'buyer']);
+    assert.equal(msgs[1].body, 'Hi Quinn, Away Shop is away until Monday.');
+    const m = (await s.shop.client.get('/api/v1/threads')).json.metrics;
+    assert.equal(m.new_threads, 1);
+    assert.equal(m.answered_within_24h_share, 1);
+    assert.equal(m.median_first_response_seconds, 0);
+    expectStatus(await s.shop.client.patch('/api/v1/away-mode', { enabled: false }), 200);
+    const b = await s.buyer('x');
+    const tb = (await b.client.post('/api/v1/my/threads', { store: s.shop.slug, body: 'hi' })).json.thread_id;
+    assert.deepEqual((await b.client.get(`/api/v1/my/threads/${tb}`)).json.messages.map((x) => x.author), ['buyer']);
+    assert.equal((await other.client.get('/api/v1/away-mode')).json.enabled, false);
+  });
+
   test('a blocked buyer cannot open a thread (a neutral refusal)', async () => {
     const a = await buyer('x');
     expectStatus(await shop.client.post(`/api/v1/customers/${a.customerId}/block`, { reason: 'abuse' }), 201);

@@ -269,6 +269,26 @@ Result<http::Response> get_broadcast(Ctx& ctx) {
   return json_ok(broadcast_json(SD_TRY(flows::get_broadcast(d, ctx.store_id, ctx.req.path_param("id")))));
 }
 
+// ---- away mode ----
+
+nlohmann::json away_json(const messaging::AwayMode& m) {
+  return {{"enabled", m.enabled}, {"message", m.message}};
+}
+
+Result<http::Response> get_away(Ctx& ctx) {
+  auto d = deps_of(ctx);
+  return json_ok(away_json(SD_TRY(flows::get_away_mode(d, ctx.store_id))));
+}
+
+Result<http::Response> patch_away(Ctx& ctx) {
+  JsonFields f(ctx.body);
+  auto enabled = SD_TRY(f.optional_bool("enabled"));
+  auto message = SD_TRY(f.optional_string("message", 0, limits::message_body_bytes_max));
+  SD_TRY_VOID(f.finish());
+  auto d = deps_of(ctx);
+  return json_ok(away_json(SD_TRY(flows::set_away_mode(d, ctx.store_id, enabled, message))));
+}
+
 // ---- buyer ----
 
 Result<http::Response> my_threads(Ctx& ctx) {
@@ -320,6 +340,8 @@ void register_messaging_routes(http::Router& router, Services& svc) {
   add_api_route(router, svc, {M::delete_, "/api/v1/saved-replies/{id}", Access::seller, delete_reply});
   add_api_route(router, svc, {M::post, "/api/v1/broadcasts", Access::seller, create_broadcast});
   add_api_route(router, svc, {M::get, "/api/v1/broadcasts/{id}", Access::seller, get_broadcast});
+  add_api_route(router, svc, {M::get, "/api/v1/away-mode", Access::seller, get_away});
+  add_api_route(router, svc, {M::patch, "/api/v1/away-mode", Access::seller, patch_away});
   add_api_route(router, svc, {M::get, "/api/v1/my/threads", Access::user, my_threads});
   add_api_route(router, svc, {M::post, "/api/v1/my/threads", Access::user, my_new_message});
   add_api_route(router, svc, {M::get, "/api/v1/my/threads/{id}", Access::user, my_thread});

@@ -200,6 +200,13 @@ Result<bool> finish_recipient(db::Tx& tx, int64_t broadcast_id, int64_t customer
 // Marks broadcasts without pending recipients completed.
 Result<void> complete_broadcasts(db::Tx& tx, Micros now);
 
+struct AwayMode {
+  bool enabled = false;
+  std::string message;
+};
+Result<AwayMode> get_away_mode(db::Tx& tx, int64_t store_id);
+Result<void> set_away_mode(db::Tx& tx, int64_t store_id, const AwayMode& mode, Micros now);
+
 Result<void> unsubscribe(db::Tx& tx, int64_t store_id, std::string_view email_canonical, Micros now);
 Result<bool> is_unsubscribed(db::Tx& tx, int64_t store_id, std::string_view email_canonical);
 

@@ -350,6 +350,24 @@ Result<void> complete_broadcasts(db::Tx& tx, Micros now) {
   return {};
 }
 
+// ---- away mode ----
+
+Result<AwayMode> get_away_mode(db::Tx& tx, int64_t store_id) {
+  auto row = SD_TRY(tx.query_one("SELECT enabled, message FROM away_modes WHERE store_id = $1",
+                                 {store_id}));
+  if (!row) return AwayMode{};
+  return AwayMode{row->i64(0) != 0, row->text(1)};
+}
+
+Result<void> set_away_mode(db::Tx& tx, int64_t store_id, const AwayMode& mode, Micros now) {
+  SD_TRY(tx.exec(
+      "INSERT INTO away_modes (store_id, enabled, message, updated_at) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (store_id) DO UPDATE SET enabled = excluded.enabled, "
+      "message = excluded.message, updated_at = excluded.updated_at",
+      {store_id, mode.enabled ? 1 : 0, mode.message, now}));
+  return {};
+}
+
 // ---- unsubscribes ----
 
 Result<void> unsubscribe(db::Tx& tx, int64_t store_id, std::string_view email_canonical,
