@@ -256,8 +256,15 @@ describe('messaging', () => {
     // A tampered token is refused; the real one works without any session (RFC 8058 POST).
     const bad = await fetch(url.slice(0, -2) + 'xx', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     assert.equal(bad.status, 400);
+    // The text's link (GET) is a page with a button: fetching it unsubscribes nobody.
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<form method=post/);
+    assert.equal(count(srv.server, 'SELECT COUNT(*) FROM mail_unsubscribes'), 0, 'the GET unsubscribed');
+    assert.ok(eml.includes('/api/v1/unsubscribe/'), 'the text links the page');
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     assert.equal(res.status, 200, await res.text());
+    assert.equal(count(srv.server, 'SELECT COUNT(*) FROM mail_unsubscribes'), 1);
     expectStatus(await s.shop.client.post(`/api/v1/customers/${a.customerId}/messages`, { body: 'second-note-2' }), 201);
     const bc = await s.shop.client.post('/api/v1/broadcasts', { audience: { kind: 'all' }, body: 'broadcast-note-3' });
     expectStatus(bc, 201);

@@ -325,6 +325,26 @@ Result<http::Response> one_click_unsubscribe(Ctx& ctx) {
   return json_ok({{"unsubscribed", true}});
 }
 
+// The link in an email's text: a page with one button that POSTs the same URL. The GET itself
+// changes nothing, so link scanners that fetch URLs cannot unsubscribe anyone.
+Result<http::Response> unsubscribe_page(Ctx& ctx) {
+  const auto token = ctx.req.path_param("token");
+  if (!messaging::read_unsubscribe_token(ctx.svc.link_key, token))
+    return fail(ErrorKind::invalid_input, "invalid_token", "This unsubscribe link is not valid.",
+                "token");
+  http::Response r;
+  r.set_header("Content-Type", "text/html; charset=utf-8");
+  r.set_header("Content-Security-Policy", "default-src 'none'; form-action 'self'");
+  // The token was verified above: base64url and hex only, nothing to escape.
+  r.body = "<!doctype html><meta charset=utf-8><title>Unsubscribe</title>"
+           "<p>Stop emails from this store to this address? Receipts and refund notices still "
+           "arrive.</p><form method=post action=\"/api/v1/unsubscribe/" +
+           std::string(token) +
+           "\"><input type=hidden name=List-Unsubscribe value=One-Click>"
+           "<button>Unsubscribe</button></form>";
+  return r;
+}
+
 }  // namespace
 
 void register_messaging_routes(http::Router& router, Services& svc) {
@@ -346,6 +366,7 @@ void register_messaging_routes(http::Router& router, Services& svc) {
   add_api_route(router, svc, {M::post, "/api/v1/my/threads", Access::user, my_new_message});
   add_api_route(router, svc, {M::get, "/api/v1/my/threads/{id}", Access::user, my_thread});
   add_api_route(router, svc, {M::post, "/api/v1/my/threads/{id}/messages", Access::user, my_reply});
+  add_api_route(router, svc, {M::get, "/api/v1/unsubscribe/{token}", Access::anyone, unsubscribe_page});
   ApiRoute unsub{M::post, "/api/v1/unsubscribe/{token}", Access::anyone, one_click_unsubscribe};
   unsub.csrf_exempt = true;
   unsub.raw_body = true;
