@@ -1,5 +1,8 @@
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -35,6 +38,8 @@ void resolve(Config& c) {
   if (c.public_url.empty()) c.public_url = "http://" + c.host + ":" + std::to_string(c.port);
   if (c.tax_table.empty()) c.tax_table = env("SHOPDESK_TAX_TABLE");
   c.smtp_url = env("SHOPDESK_SMTP_URL");
+  if (const auto b = env("SHOPDESK_BROADCAST_BATCH"); !b.empty())
+    c.broadcast_batch = std::clamp(std::atoi(b.c_str()), 1, 10000);
   c.smtp_username = env("SHOPDESK_SMTP_USERNAME");
   c.smtp_password = env("SHOPDESK_SMTP_PASSWORD");
   c.smtp_starttls = env("SHOPDESK_SMTP_STARTTLS") == "1";

@@ -21,6 +21,9 @@ struct Config {
   std::string smtp_password;    // SHOPDESK_SMTP_PASSWORD
   bool smtp_starttls = false;   // SHOPDESK_SMTP_STARTTLS=1
   std::string mail_from = "receipts@shopdesk.local";  // SHOPDESK_MAIL_FROM
+  // SHOPDESK_BROADCAST_BATCH: recipients per broadcast transaction. When set, the job also
+  // waits its interval between batches (a paced send; the crash test uses 1).
+  int broadcast_batch = 0;  // 0 = limits::broadcast_batch, back to back
 };
 
 // Fills what flags left empty from the environment and defaults.

@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "app/mail_job.hpp"
 #include "app/periodic_job.hpp"
+#include "flows/messaging.hpp"
 #include "flows/refund.hpp"
 #include "core/limits.hpp"
 #include "modules/idempotency/idempotency.hpp"
@@ -155,6 +156,15 @@ int serve(Config c) {
     return submitted == 50 || settled == 50;
   });
 
+  // Broadcasts (R-MSG-2): each pending recipient is posted to, and marked done, in one
+  // transaction; a restart resumes with the recipients still pending.
+  flows::MessagingDeps messaging_deps{**db, *svc.clock, c.public_url, svc.link_key};
+  const int broadcast_batch = c.broadcast_batch > 0 ? c.broadcast_batch : limits::broadcast_batch;
+  const bool paced = c.broadcast_batch > 0;
+  PeriodicJob broadcast_job(std::chrono::seconds(1), [&messaging_deps, broadcast_batch, paced] {
+    return flows::send_broadcasts(messaging_deps, broadcast_batch) == broadcast_batch && !paced;
+  });
+
   http::Router router;
   api::register_routes(router, svc);
   http::ServerOptions opts;
@@ -197,7 +207,9 @@ int serve(Config c) {
   mail_job.start();
   purge_job.start();
   refund_job.start();
+  broadcast_job.start();
   server.run_until_signal();
+  broadcast_job.stop();
   refund_job.stop();
   purge_job.stop();
   mail_job.stop();

@@ -87,6 +87,14 @@ inline constexpr int block_link_depth_max = 3;
 inline constexpr size_t block_accounts_max = 200;
 inline constexpr size_t block_reason_bytes_max = 1000;
 
+// Messaging (R-MSG-1..3)
+inline constexpr size_t message_body_bytes_max = 20000;
+inline constexpr size_t saved_reply_title_bytes_max = 200;
+inline constexpr int thread_messages_shown_max = 500;   // a thread view's newest messages
+inline constexpr int thread_purchases_shown_max = 20;   // purchases beside a thread
+inline constexpr size_t broadcast_product_ids_max = 100;
+inline constexpr int broadcast_batch = 200;             // recipients posted per transaction
+
 // Store settings
 inline constexpr int hold_period_days_max = 90;
 inline constexpr int refund_window_days_max = 365;

@@ -74,6 +74,16 @@ async function setupA(a) {
   const disputed = await a.post('/api/v1/test/disputes', { order_id: fx.disputedOrderId });
   expectStatus(disputed, 201);
   fx.disputeId = disputed.json.id;
+  // Messaging: A's thread with the customer, a saved reply and a broadcast.
+  const msg = await a.post(`/api/v1/customers/${fx.customerId}/messages`, { body: 'A private note' });
+  expectStatus(msg, 201);
+  fx.threadId = msg.json.thread_id;
+  const reply = await a.post('/api/v1/saved-replies', { title: 'A reply', body: 'A saved body' });
+  expectStatus(reply, 201);
+  fx.savedReplyId = reply.json.id;
+  const bc = await a.post('/api/v1/broadcasts', { audience: { kind: 'all' }, body: 'A broadcast' });
+  expectStatus(bc, 201);
+  fx.broadcastId = bc.json.id;
   return fx;
 }
 
@@ -282,6 +292,53 @@ const CASES = [
     },
   })),
   // Add threads, … here (see the header comment).
+  // Messaging (threads, customer messages, saved replies, broadcasts).
+  {
+    name: "A's thread",
+    method: 'GET',
+    path: (fx) => `/api/v1/threads/${fx.threadId}`,
+  },
+  {
+    name: "A's thread (post a message)",
+    method: 'POST',
+    path: (fx) => `/api/v1/threads/${fx.threadId}/messages`,
+    body: () => ({ body: 'hijack' }),
+    missing: '/api/v1/threads/thr_doesnotexist0000000000/messages',
+    check: async (fx, a) => {
+      const t = await a.get(`/api/v1/threads/${fx.threadId}`);
+      assert.ok(!t.json.messages.some((m) => m.body === 'hijack'), "B posted in A's thread");
+    },
+  },
+  {
+    name: "A's customer (message them)",
+    method: 'POST',
+    path: (fx) => `/api/v1/customers/${fx.customerId}/messages`,
+    body: () => ({ body: 'hijack' }),
+    missing: '/api/v1/customers/cus_doesnotexist0000000000/messages',
+  },
+  {
+    name: "A's saved reply",
+    method: 'GET',
+    path: (fx) => `/api/v1/saved-replies/${fx.savedReplyId}`,
+  },
+  {
+    name: "A's saved reply",
+    method: 'PATCH',
+    path: (fx) => `/api/v1/saved-replies/${fx.savedReplyId}`,
+    body: () => ({ title: 'hijack' }),
+    check: async (fx, a) => assert.equal((await a.get(`/api/v1/saved-replies/${fx.savedReplyId}`)).json.title, 'A reply'),
+  },
+  {
+    name: "A's saved reply",
+    method: 'DELETE',
+    path: (fx) => `/api/v1/saved-replies/${fx.savedReplyId}`,
+    check: async (fx, a) => expectStatus(await a.get(`/api/v1/saved-replies/${fx.savedReplyId}`), 200),
+  },
+  {
+    name: "A's broadcast",
+    method: 'GET',
+    path: (fx) => `/api/v1/broadcasts/${fx.broadcastId}`,
+  },
 ];
 
 function bogusPath(path) {
@@ -350,6 +407,15 @@ describe('cross-store isolation', () => {
       assert.deepEqual(expectList(res), []);
       assert.ok(!res.text.includes(fx.blockReason), "A's block reason listed for B");
       assert.ok(!res.text.includes(fx.blockedCustomerId), "A's blocked customer listed for B");
+    });
+
+    test(`GET /threads and /saved-replies as B (${via}) never list A's`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      for (const p of ['/api/v1/threads', '/api/v1/saved-replies', `/api/v1/threads?q=${encodeURIComponent(fx.buyerEmail)}`]) {
+        const res = await client.get(p);
+        assert.deepEqual(expectList(res), [], p);
+        assert.ok(!res.text.includes(fx.threadId) && !res.text.includes(fx.savedReplyId), p);
+      }
     });
 
     test(`GET /api-tokens as B (${via}) never lists A's tokens`, async () => {

@@ -20,5 +20,6 @@ void register_sales_routes(http::Router& router, Services& svc);       // the Sa
 void register_block_routes(http::Router& router, Services& svc);       // blocking customers (R-BLK-1)
 void register_refund_routes(http::Router& router, Services& svc);      // refunds and their preview
 void register_dispute_routes(http::Router& router, Services& svc);     // --test-mode: simulated disputes
+void register_messaging_routes(http::Router& router, Services& svc);   // threads, saved replies, broadcasts, unsubscribe
 
 }  // namespace sd::api

@@ -55,6 +55,8 @@ Result<Store> create_store(db::Tx& tx, Store store, Micros now);
 Result<std::optional<Store>> find_store_by_owner(db::Tx& tx, int64_t owner_user_id);
 // The store with this slug; not_found `store_not_found` (param `store`) if none.
 Result<Store> get_store_by_slug(db::Tx& tx, std::string_view slug);
+// The store by public id ("sto_…"), if any.
+Result<std::optional<Store>> find_store_by_public_id(db::Tx& tx, std::string_view public_id);
 // The store by internal id; not_found `store_not_found` if absent.
 Result<Store> get_store(db::Tx& tx, int64_t store_id);
 // Validates and writes `changes`; returns the updated store.

@@ -74,6 +74,10 @@ Result<Store> get_store_by_slug(db::Tx& tx, std::string_view slug) {
   return std::move(*s);
 }
 
+Result<std::optional<Store>> find_store_by_public_id(db::Tx& tx, std::string_view public_id) {
+  return find_where(tx, "public_id", public_id);
+}
+
 Result<Store> get_store(db::Tx& tx, int64_t store_id) {
   auto s = SD_TRY(find_where(tx, "id", store_id));
   if (!s) return fail(ErrorKind::not_found, "store_not_found", "store not found");

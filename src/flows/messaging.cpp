@@ -1,0 +1,389 @@
+#include "flows/messaging.hpp"
+
+#include "core/limits.hpp"
+#include "core/validation.hpp"
+#include "modules/accounts/accounts.hpp"
+#include "modules/blocks/blocks.hpp"
+#include "modules/catalog/catalog.hpp"
+#include "modules/outbox/outbox.hpp"
+#include "modules/stores/stores.hpp"
+#include "platform/observability/log.hpp"
+
+namespace sd::flows {
+namespace {
+
+using messaging::Side;
+
+// The thread's parties, gathered once per transaction.
+struct Parties {
+  stores::Store store;
+  orders::Customer customer;
+};
+
+Result<Parties> parties_of(db::Tx& tx, const messaging::Thread& t) {
+  return Parties{SD_TRY(stores::get_store(tx, t.store_id)),
+                 SD_TRY(orders::get_customer(tx, t.store_id, t.customer_id))};
+}
+
+std::string thread_url(const MessagingDeps& d, Side reader, const std::string& thread_id) {
+  return d.public_url + (reader == Side::seller ? "/inbox/" : "/messages/") + thread_id;
+}
+
+// The email about a new message, to the side that did not write it. Mail to buyers is not
+// transactional (R-MSG-5): it carries the RFC 8058 one-click headers and is not sent to an
+// address that unsubscribed from the store (the message still lands in the thread).
+Result<void> notify(db::Tx& tx, const MessagingDeps& d, const Parties& p,
+                    const messaging::Thread& t, const messaging::Message& m, Micros now) {
+  if (m.author == "buyer") {
+    std::string body = p.customer.name + " (" + p.customer.email + ") wrote:\n\n" + m.body +
+                       "\n\nReply in your inbox: " + thread_url(d, Side::seller, t.public_id) + "\n";
+    return outbox::enqueue(tx, p.store.id,
+                           outbox::OutgoingEmail{"message_to_seller", "Shopdesk", p.store.name,
+                                                 p.store.support_email, p.customer.email,
+                                                 "New message from " + p.customer.name, body,
+                                                 {{"X-Shopdesk-Thread", t.public_id}}},
+                           now);
+  }
+  const auto canonical = canonical_email(p.customer.email);
+  if (SD_TRY(messaging::is_unsubscribed(tx, p.store.id, canonical))) return {};
+  const auto unsubscribe_url =
+      d.public_url + "/api/v1/unsubscribe/" +
+      messaging::unsubscribe_token(d.link_key, p.store.public_id, canonical);
+  std::string body = m.body + "\n\n--\nReply to " + p.store.name + ": " +
+                     thread_url(d, Side::buyer, t.public_id) +
+                     "\nStop these emails from " + p.store.name + ": " + unsubscribe_url + "\n";
+  return outbox::enqueue(
+      tx, p.store.id,
+      outbox::OutgoingEmail{m.broadcast_public_id ? "broadcast" : "message_to_buyer",
+                            p.store.name,
+                            p.customer.name,
+                            p.customer.email,
+                            p.store.support_email,
+                            "New message from " + p.store.name,
+                            body,
+                            {{"List-Unsubscribe", "<" + unsubscribe_url + ">"},
+                             {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"},
+                             {"X-Shopdesk-Thread", t.public_id}}},
+      now);
+}
+
+// What placeholders are filled from: the customer, their latest order, the store.
+Result<messaging::PlaceholderContext> context_of(db::Tx& tx, const MessagingDeps& d,
+                                                 const Parties& p) {
+  messaging::PlaceholderContext c;
+  c.customer_name = p.customer.name;
+  c.store_name = p.store.name;
+  c.support_email = p.store.support_email;
+  c.library_url = d.public_url + "/library";
+  const auto latest = SD_TRY(orders::customer_purchases(tx, p.store.id, p.customer.id, std::nullopt, 1));
+  if (!latest.empty()) {
+    c.order_id = latest.front().order_public_id;
+    c.product_title = latest.front().description;
+  }
+  return c;
+}
+
+// The seller's text: the body or the saved reply's, placeholders filled.
+Result<std::string> seller_text(db::Tx& tx, const MessagingDeps& d, const Parties& p,
+                                const SellerMessage& m) {
+  std::string raw;
+  if (m.saved_reply_id) {
+    auto reply = messaging::get_saved_reply(tx, p.store.id, *m.saved_reply_id);
+    if (!reply && reply.error().kind == ErrorKind::not_found)
+      return fail(ErrorKind::invalid_input, "saved_reply_not_found", "no such saved reply",
+                  "saved_reply_id");
+    raw = SD_TRY(std::move(reply)).body;
+  } else {
+    raw = *m.body;
+  }
+  auto filled = SD_TRY(messaging::fill_placeholders(raw, SD_TRY(context_of(tx, d, p))));
+  SD_TRY_VOID(messaging::validate_body(filled));
+  return filled;
+}
+
+Result<Sent> post_and_notify(db::Tx& tx, const MessagingDeps& d, const Parties& p,
+                             const messaging::Thread& t, std::string_view author,
+                             const std::string& body, std::optional<int64_t> broadcast_id,
+                             std::optional<std::string> broadcast_public_id, Micros now) {
+  auto m = SD_TRY(messaging::post_message(tx, t, author, body, broadcast_id, now));
+  m.broadcast_public_id = std::move(broadcast_public_id);
+  SD_TRY_VOID(notify(tx, d, p, t, m, now));
+  return Sent{t.public_id, std::move(m), t.created_at == now && t.last_message_at == now};
+}
+
+Result<ThreadPage> page_of(Result<std::vector<messaging::ThreadRow>> rows, int limit, bool seller) {
+  ThreadPage page;
+  page.data = SD_TRY(std::move(rows));
+  if (static_cast<int>(page.data.size()) > limit) {
+    page.data.resize(static_cast<size_t>(limit));
+    page.has_more = true;
+    const auto& t = page.data.back().thread;
+    page.next_cursor = messaging::encode_inbox_cursor(
+        {(seller ? t.seller_unread : t.buyer_unread) > 0, t.last_message_at, t.public_id});
+  }
+  return page;
+}
+
+Result<ThreadView> view_of(db::Tx& tx, const messaging::Thread& t, bool with_purchases) {
+  const auto p = SD_TRY(parties_of(tx, t));
+  ThreadView v;
+  v.thread = t;
+  v.customer_public_id = p.customer.public_id;
+  v.customer_name = p.customer.name;
+  v.customer_email = p.customer.email;
+  v.store_name = p.store.name;
+  v.store_slug = p.store.slug;
+  v.messages = SD_TRY(messaging::list_messages(tx, t.id, limits::thread_messages_shown_max));
+  if (with_purchases)
+    v.purchases = SD_TRY(orders::customer_purchases(tx, t.store_id, t.customer_id, std::nullopt,
+                                                    limits::thread_purchases_shown_max));
+  return v;
+}
+
+std::optional<messaging::InboxKey> no_key() { return std::nullopt; }
+
+// A buyer's message while the store is away: the away message answers it (an `auto` message,
+// a response for the metrics), unless the thread's previous message already was one.
+Result<void> answer_if_away(db::Tx& tx, const MessagingDeps& d, const Parties& p,
+                            const messaging::Thread& t, Micros now) {
+  const auto away = SD_TRY(messaging::get_away_mode(tx, p.store.id));
+  if (!away.enabled) return {};
+  const auto last = SD_TRY(messaging::list_messages(tx, t.id, 2));
+  if (last.size() == 2 && last.front().author == "auto") return {};
+  auto body = messaging::fill_placeholders(away.message, SD_TRY(context_of(tx, d, p)));
+  if (!body) return {};  // a placeholder this thread cannot fill: no automatic answer
+  SD_TRY(post_and_notify(tx, d, p, t, "auto", *body, std::nullopt, std::nullopt, now));
+  return {};
+}
+
+}  // namespace
+
+Result<ThreadPage> seller_inbox(MessagingDeps& d, int64_t store_id,
+                                const std::optional<std::string>& search, int limit,
+                                const std::optional<std::string>& cursor) {
+  auto after = no_key();
+  if (cursor) after = SD_TRY(messaging::decode_inbox_cursor(*cursor));
+  return page_of(d.db.read<std::vector<messaging::ThreadRow>>([&](db::Tx& tx) {
+    return messaging::inbox(tx, store_id, search, after, limit + 1);
+  }), limit, true);
+}
+
+Result<messaging::ResponseMetrics> response_metrics(MessagingDeps& d, int64_t store_id) {
+  const auto now = d.clock.now();
+  using Samples = std::vector<std::pair<Micros, std::optional<Micros>>>;
+  auto samples = SD_TRY(d.db.read<Samples>([&](db::Tx& tx) {
+    return messaging::response_samples(tx, store_id, now - 30 * kMicrosPerDay);
+  }));
+  return messaging::response_metrics(samples, now);
+}
+
+Result<ThreadView> seller_thread(MessagingDeps& d, int64_t store_id, std::string_view thread_id) {
+  return d.db.write<ThreadView>([&](db::Tx& tx) -> Result<ThreadView> {
+    auto t = SD_TRY(messaging::get_thread(tx, store_id, thread_id));
+    SD_TRY_VOID(messaging::mark_read(tx, t.id, Side::seller));
+    t.seller_unread = 0;
+    return view_of(tx, t, true);
+  });
+}
+
+Result<Sent> seller_post(MessagingDeps& d, int64_t store_id, std::string_view thread_id,
+                         const SellerMessage& m) {
+  const auto now = d.clock.now();
+  return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
+    const auto t = SD_TRY(messaging::get_thread(tx, store_id, thread_id));
+    const auto p = SD_TRY(parties_of(tx, t));
+    const auto body = SD_TRY(seller_text(tx, d, p, m));
+    return post_and_notify(tx, d, p, t, "seller", body, std::nullopt, std::nullopt, now);
+  });
+}
+
+Result<Sent> seller_post_to_customer(MessagingDeps& d, int64_t store_id,
+                                     std::string_view customer_id, const SellerMessage& m) {
+  const auto now = d.clock.now();
+  return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
+    const auto c = SD_TRY(orders::get_customer_by_public_id(tx, store_id, customer_id));
+    Parties p{SD_TRY(stores::get_store(tx, store_id)), c};
+    const auto body = SD_TRY(seller_text(tx, d, p, m));
+    const auto t = SD_TRY(messaging::open_thread(tx, store_id, c.id, c.user_id, Side::seller, now));
+    return post_and_notify(tx, d, p, t, "seller", body, std::nullopt, std::nullopt, now);
+  });
+}
+
+Result<ThreadPage> buyer_threads(MessagingDeps& d, int64_t user_id, int limit,
+                                 const std::optional<std::string>& cursor) {
+  auto after = no_key();
+  if (cursor) after = SD_TRY(messaging::decode_inbox_cursor(*cursor));
+  return page_of(d.db.read<std::vector<messaging::ThreadRow>>([&](db::Tx& tx) {
+    return messaging::buyer_threads(tx, user_id, after, limit + 1);
+  }), limit, false);
+}
+
+Result<ThreadView> buyer_thread(MessagingDeps& d, int64_t user_id, std::string_view thread_id) {
+  return d.db.write<ThreadView>([&](db::Tx& tx) -> Result<ThreadView> {
+    auto t = SD_TRY(messaging::get_buyer_thread(tx, user_id, thread_id));
+    SD_TRY_VOID(messaging::mark_read(tx, t.id, Side::buyer));
+    t.buyer_unread = 0;
+    return view_of(tx, t, false);
+  });
+}
+
+Result<Sent> buyer_post_to_store(MessagingDeps& d, int64_t user_id, std::string_view store_slug,
+                                 const std::string& body) {
+  SD_TRY_VOID(messaging::validate_body(body));
+  const auto now = d.clock.now();
+  return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
+    const auto store = SD_TRY(stores::get_store_by_slug(tx, store_slug));
+    const auto user = SD_TRY(accounts::get_user(tx, user_id));
+    auto existing = SD_TRY(orders::find_customer_by_user(tx, store.id, user_id));
+    std::optional<messaging::Thread> thread;
+    if (existing) thread = SD_TRY(messaging::find_thread(tx, store.id, existing->id));
+    if (!thread) {
+      // R-BLK-1: blocked people cannot start new threads; the refusal does not say why.
+      if (SD_TRY(blocks::is_covered(tx, store.id, user_id, blocks::normalise_email(user.email), "")))
+        return fail(ErrorKind::forbidden, "message_not_allowed",
+                    "This message can't be sent to this store.");
+      // A buyer who never bought here becomes the store's customer (a contact) to have a thread.
+      const auto c = existing ? *existing
+                              : SD_TRY(orders::upsert_customer(tx, store.id, user_id, user.name,
+                                                               user.email, now));
+      thread = SD_TRY(messaging::open_thread(tx, store.id, c.id, user_id, Side::buyer, now));
+    }
+    const auto p = SD_TRY(parties_of(tx, *thread));
+    auto sent = SD_TRY(post_and_notify(tx, d, p, *thread, "buyer", body, std::nullopt, std::nullopt, now));
+    SD_TRY_VOID(answer_if_away(tx, d, p, *thread, now));
+    return sent;
+  });
+}
+
+Result<Sent> buyer_post(MessagingDeps& d, int64_t user_id, std::string_view thread_id,
+                        const std::string& body) {
+  SD_TRY_VOID(messaging::validate_body(body));
+  const auto now = d.clock.now();
+  return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
+    const auto t = SD_TRY(messaging::get_buyer_thread(tx, user_id, thread_id));
+    const auto p = SD_TRY(parties_of(tx, t));
+    auto sent = SD_TRY(post_and_notify(tx, d, p, t, "buyer", body, std::nullopt, std::nullopt, now));
+    SD_TRY_VOID(answer_if_away(tx, d, p, t, now));
+    return sent;
+  });
+}
+
+Result<messaging::Broadcast> create_broadcast(MessagingDeps& d, int64_t store_id,
+                                              const BroadcastInput& in) {
+  SD_TRY_VOID(messaging::validate_body(in.body));
+  SD_TRY_VOID(messaging::check_placeholders(in.body));
+  if (in.kind == "members")
+    return fail(ErrorKind::invalid_input, "audience_not_available",
+                "Members are not available yet: memberships arrive in a later release.",
+                "audience.kind");
+  if (in.kind != "all" && in.kind != "products")
+    return fail(ErrorKind::invalid_input, "invalid_value",
+                "audience.kind must be all, products or members", "audience.kind");
+  if (in.kind == "products" && in.product_ids.empty())
+    return fail(ErrorKind::invalid_input, "required", "audience.product_ids is required",
+                "audience.product_ids");
+  const auto now = d.clock.now();
+  return d.db.write<messaging::Broadcast>([&](db::Tx& tx) -> Result<messaging::Broadcast> {
+    std::vector<int64_t> ids;
+    for (size_t i = 0; i < in.product_ids.size(); ++i) {
+      auto product = catalog::get_product(tx, store_id, in.product_ids[i]);
+      if (!product)
+        return fail(ErrorKind::invalid_input, "product_not_found", "no such product",
+                    "audience.product_ids[" + std::to_string(i) + "]");
+      ids.push_back(product->id);
+    }
+    return messaging::create_broadcast(tx, store_id, in.audience_json, in.body, in.kind == "all",
+                                       ids, now);
+  });
+}
+
+Result<messaging::Broadcast> get_broadcast(MessagingDeps& d, int64_t store_id,
+                                           std::string_view broadcast_id) {
+  return d.db.read<messaging::Broadcast>(
+      [&](db::Tx& tx) { return messaging::get_broadcast(tx, store_id, broadcast_id); });
+}
+
+int send_broadcasts(MessagingDeps& d, int batch) {
+  const auto now = d.clock.now();
+  auto handled = d.db.write<int>([&](db::Tx& tx) -> Result<int> {
+    const auto due = SD_TRY(messaging::claim_recipients(tx, batch));
+    for (const auto& r : due) {
+      const auto c = SD_TRY(orders::get_customer(tx, r.store_id, r.customer_id));
+      std::optional<std::string> skip;
+      std::optional<int64_t> message_id;
+      // Blocked customers are skipped (R-MSG-2), judged when the message is posted.
+      if (SD_TRY(blocks::is_covered(tx, r.store_id, c.user_id, blocks::normalise_email(c.email), ""))) {
+        skip = "blocked";
+      } else {
+        Parties p{SD_TRY(stores::get_store(tx, r.store_id)), c};
+        auto body = messaging::fill_placeholders(r.body, SD_TRY(context_of(tx, d, p)));
+        if (!body) {
+          skip = body.error().code;
+        } else {
+          const auto t = SD_TRY(messaging::open_thread(tx, r.store_id, c.id, c.user_id, Side::seller, now));
+          const auto sent = SD_TRY(post_and_notify(tx, d, p, t, "seller", *body, r.broadcast_id,
+                                                   r.broadcast_public_id, now));
+          message_id = sent.message.id;
+        }
+      }
+      // Marked in the transaction that posted: a crash loses both or neither.
+      if (!SD_TRY(messaging::finish_recipient(tx, r.broadcast_id, r.customer_id,
+                                              skip ? "skipped" : "sent", skip, message_id, now)))
+        return fail(ErrorKind::conflict, "recipient_taken", "another instance sent it");
+    }
+    if (!due.empty()) SD_TRY_VOID(messaging::complete_broadcasts(tx, now));
+    return static_cast<int>(due.size());
+  });
+  if (!handled) {
+    log::warn("broadcast batch failed", {{"error", handled.error().code}});
+    return 0;
+  }
+  return *handled;
+}
+
+Result<messaging::AwayMode> get_away_mode(MessagingDeps& d, int64_t store_id) {
+  return d.db.read<messaging::AwayMode>(
+      [&](db::Tx& tx) { return messaging::get_away_mode(tx, store_id); });
+}
+
+Result<messaging::AwayMode> set_away_mode(MessagingDeps& d, int64_t store_id,
+                                          std::optional<bool> enabled,
+                                          std::optional<std::string> message) {
+  if (message) {
+    SD_TRY_VOID(messaging::validate_body(*message, "message"));
+    auto checked = messaging::check_placeholders(*message);
+    if (!checked) {
+      auto e = checked.error();
+      e.param = "message";
+      return tl::unexpected(e);
+    }
+  }
+  const auto now = d.clock.now();
+  return d.db.write<messaging::AwayMode>([&](db::Tx& tx) -> Result<messaging::AwayMode> {
+    auto mode = SD_TRY(messaging::get_away_mode(tx, store_id));
+    if (enabled) mode.enabled = *enabled;
+    if (message) mode.message = *message;
+    if (mode.enabled && mode.message.empty())
+      return fail(ErrorKind::invalid_input, "required", "message is required to turn away mode on",
+                  "message");
+    SD_TRY_VOID(messaging::set_away_mode(tx, store_id, mode, now));
+    return mode;
+  });
+}
+
+Result<void> unsubscribe(MessagingDeps& d, std::string_view token) {
+  const auto parsed = messaging::read_unsubscribe_token(d.link_key, token);
+  if (!parsed)
+    return fail(ErrorKind::invalid_input, "invalid_token", "This unsubscribe link is not valid.",
+                "token");
+  const auto now = d.clock.now();
+  return d.db.write<void>([&](db::Tx& tx) -> Result<void> {
+    const auto store = SD_TRY(stores::find_store_by_public_id(tx, parsed->first));
+    if (!store)
+      return fail(ErrorKind::invalid_input, "invalid_token", "This unsubscribe link is not valid.",
+                  "token");
+    return messaging::unsubscribe(tx, store->id, parsed->second, now);
+  });
+}
+
+}  // namespace sd::flows

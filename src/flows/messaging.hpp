@@ -1,0 +1,102 @@
+// Conversations (R-MSG-1..5, R-AUTO-2): threads between a store and a customer, seller
+// messages with placeholders and saved replies, broadcasts sent by a durable job, the email
+// notification of each new message (through the outbox, in the message's transaction) and
+// one-click unsubscribes. Each function owns its transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "modules/messaging/messaging.hpp"
+#include "modules/orders/orders.hpp"
+#include "platform/db/database.hpp"
+
+namespace sd::flows {
+
+struct MessagingDeps {
+  db::Database& db;
+  const Clock& clock;
+  std::string public_url;  // links in emails
+  std::string link_key;    // signs unsubscribe links
+};
+
+struct ThreadView {
+  messaging::Thread thread;
+  std::string customer_public_id, customer_name, customer_email;
+  std::string store_name, store_slug;
+  std::vector<messaging::Message> messages;
+  std::vector<orders::PurchaseRow> purchases;  // the customer's, newest first (seller view)
+};
+
+struct Sent {
+  std::string thread_public_id;
+  messaging::Message message;
+  bool thread_opened = false;
+};
+
+// A seller's message: a body, or a saved reply (its body), placeholders filled either way.
+struct SellerMessage {
+  std::optional<std::string> body;
+  std::optional<std::string> saved_reply_id;
+};
+
+struct ThreadPage {
+  std::vector<messaging::ThreadRow> data;
+  bool has_more = false;
+  std::optional<std::string> next_cursor;
+};
+
+// --- seller ---
+Result<ThreadPage> seller_inbox(MessagingDeps& d, int64_t store_id,
+                                const std::optional<std::string>& search, int limit,
+                                const std::optional<std::string>& cursor);
+Result<messaging::ResponseMetrics> response_metrics(MessagingDeps& d, int64_t store_id);
+// The thread with its messages and the customer's purchases; marks it read for the seller.
+Result<ThreadView> seller_thread(MessagingDeps& d, int64_t store_id, std::string_view thread_id);
+Result<Sent> seller_post(MessagingDeps& d, int64_t store_id, std::string_view thread_id,
+                         const SellerMessage& m);
+// Opens the customer's thread if needed.
+Result<Sent> seller_post_to_customer(MessagingDeps& d, int64_t store_id,
+                                     std::string_view customer_id, const SellerMessage& m);
+
+// --- buyer ---
+Result<ThreadPage> buyer_threads(MessagingDeps& d, int64_t user_id, int limit,
+                                 const std::optional<std::string>& cursor);
+Result<ThreadView> buyer_thread(MessagingDeps& d, int64_t user_id, std::string_view thread_id);
+// Opens (or continues) the buyer's thread with the store. A blocked buyer cannot open one:
+// forbidden `message_not_allowed`, a neutral message.
+Result<Sent> buyer_post_to_store(MessagingDeps& d, int64_t user_id, std::string_view store_slug,
+                                 const std::string& body);
+Result<Sent> buyer_post(MessagingDeps& d, int64_t user_id, std::string_view thread_id,
+                        const std::string& body);
+
+// --- broadcasts ---
+struct BroadcastInput {
+  std::string audience_json;
+  std::string kind;  // all | products | members
+  std::vector<std::string> product_ids;
+  std::string body;
+};
+Result<messaging::Broadcast> create_broadcast(MessagingDeps& d, int64_t store_id,
+                                              const BroadcastInput& in);
+Result<messaging::Broadcast> get_broadcast(MessagingDeps& d, int64_t store_id,
+                                           std::string_view broadcast_id);
+// Posts to up to `batch` pending recipients in one transaction (each recipient marked done in
+// the transaction that posts to it); returns how many were handled.
+int send_broadcasts(MessagingDeps& d, int batch);
+
+// --- away mode (R-MSG-4) ---
+Result<messaging::AwayMode> get_away_mode(MessagingDeps& d, int64_t store_id);
+// The message must hold only known placeholders; enabling needs a message.
+Result<messaging::AwayMode> set_away_mode(MessagingDeps& d, int64_t store_id,
+                                          std::optional<bool> enabled,
+                                          std::optional<std::string> message);
+
+// --- email ---
+// RFC 8058 one-click: the token of a List-Unsubscribe URL; invalid_input `invalid_token`.
+Result<void> unsubscribe(MessagingDeps& d, std::string_view token);
+
+}  // namespace sd::flows

@@ -1,0 +1,213 @@
+// Messaging (R-MSG-1..5, R-AUTO-2): one thread per (store, customer) with the messages of
+// both sides and read/unread per side; saved replies; broadcasts, whose recipients are rows
+// posted to once each by a durable job; per-store unsubscribes from non-transactional mail.
+// Placeholders in seller messages are pure rules here; the flow (flows/messaging) fills them
+// from the thread's context, which other modules own.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "platform/db/database.hpp"
+
+namespace sd::messaging {
+
+enum class Side { seller, buyer };
+
+struct Thread {
+  int64_t id = 0;
+  std::string public_id;  // "thr_…"
+  int64_t store_id = 0;
+  int64_t customer_id = 0;
+  int64_t buyer_user_id = 0;
+  std::string opened_by;  // seller | buyer
+  Micros created_at = 0;
+  Micros last_message_at = 0;
+  int64_t seller_unread = 0;
+  int64_t buyer_unread = 0;
+};
+
+struct Message {
+  int64_t id = 0;
+  std::string public_id;  // "msg_…"
+  std::string author;     // seller | buyer | auto
+  std::string body;
+  std::optional<std::string> broadcast_public_id;
+  Micros created_at = 0;
+};
+
+// A row of the seller's inbox or the buyer's thread list.
+struct ThreadRow {
+  Thread thread;
+  std::string customer_public_id;
+  std::string customer_name;
+  std::string customer_email;
+  std::string store_name;  // for the buyer's list
+  std::string store_slug;
+  std::string last_body;
+  std::string last_author;
+};
+
+struct SavedReply {
+  int64_t id = 0;
+  std::string public_id;  // "srp_…"
+  std::string title;
+  std::string body;
+  Micros created_at = 0;
+  Micros updated_at = 0;
+};
+
+struct Broadcast {
+  int64_t id = 0;
+  std::string public_id;  // "bc_…"
+  int64_t store_id = 0;
+  std::string audience;  // JSON
+  std::string body;
+  int64_t recipients_total = 0;
+  int64_t sent = 0;
+  int64_t skipped = 0;
+  int64_t pending = 0;
+  Micros created_at = 0;
+  std::optional<Micros> completed_at;
+};
+
+// One recipient the job must post to.
+struct PendingRecipient {
+  int64_t broadcast_id = 0;
+  std::string broadcast_public_id;
+  int64_t store_id = 0;
+  int64_t customer_id = 0;
+  std::string body;
+};
+
+// --- rules (pure) ---
+
+// The placeholders a seller message may hold: `{name}` or `{name|fallback}`.
+inline constexpr std::array<std::string_view, 7> kPlaceholders = {
+    "customer_name", "customer_first_name", "product_title", "order_id",
+    "store_name",    "support_email",       "library_url"};
+
+// What a thread knows; an empty value cannot fill a placeholder (its fallback then does).
+struct PlaceholderContext {
+  std::string customer_name;
+  std::string product_title;  // of the customer's latest order
+  std::string order_id;       // the latest order's public id
+  std::string store_name;
+  std::string support_email;
+  std::string library_url;
+};
+
+// "Ana María López" → "Ana"; "" when the name is blank.
+std::string first_name(std::string_view full_name);
+// Fills every placeholder. Only `{` + [a-z_]+ + optional `|fallback` (no braces) + `}` is a
+// placeholder; other braces are text. invalid_input `placeholder_unknown` or
+// `placeholder_unfillable` (param "body"), the message naming the placeholder.
+Result<std::string> fill_placeholders(std::string_view body, const PlaceholderContext& ctx);
+// Checks the names only (a broadcast is filled per recipient later).
+Result<void> check_placeholders(std::string_view body);
+// A message body: 1..limits::message_body_bytes_max bytes, not only whitespace, valid UTF-8
+// (invalid_input `required` / `too_long` / `invalid_utf8`, param `param`).
+Result<void> validate_body(std::string_view body, const std::string& param = "body");
+
+// The inbox cursor: (unread first, last message time, public id) of the last row shown.
+struct InboxKey {
+  bool unread = false;
+  Micros last_message_at = 0;
+  std::string public_id;
+};
+std::string encode_inbox_cursor(const InboxKey& k);
+// invalid_input `invalid_cursor` (param cursor) when malformed.
+Result<InboxKey> decode_inbox_cursor(std::string_view cursor);
+// A LIKE pattern for a case-insensitive substring search (lower-cased, `\` escapes % and _).
+std::string like_pattern(std::string_view text);
+
+// One-click unsubscribe (RFC 8058): a token naming (store public id, email), signed with
+// HMAC-SHA-256 under `key`. read_unsubscribe_token returns nothing when tampered with.
+std::string unsubscribe_token(std::string_view key, std::string_view store_public_id,
+                              std::string_view email);
+std::optional<std::pair<std::string, std::string>> read_unsubscribe_token(std::string_view key,
+                                                                         std::string_view token);
+
+// Response metrics (R-MSG-4) of buyer-opened threads: (first buyer message, first response).
+struct ResponseMetrics {
+  int64_t threads = 0;                      // new buyer threads in the window
+  std::optional<int64_t> median_seconds;    // of the answered ones
+  std::optional<double> answered_24h_share;  // 0..1; nullopt without threads
+};
+ResponseMetrics response_metrics(const std::vector<std::pair<Micros, std::optional<Micros>>>& samples,
+                                 Micros now);
+
+// --- store (SQL) ---
+
+// The (store, customer) thread, opened now when there is none: insert-or-nothing on the
+// unique (store, customer), so concurrent first messages end with one thread.
+Result<Thread> open_thread(db::Tx& tx, int64_t store_id, int64_t customer_id,
+                           int64_t buyer_user_id, Side opened_by, Micros now);
+// The store's thread; not_found `not_found` (param id) otherwise.
+Result<Thread> get_thread(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// The buyer's thread (any store); not_found `not_found` (param id) otherwise.
+Result<Thread> get_buyer_thread(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id);
+Result<std::optional<Thread>> find_thread(db::Tx& tx, int64_t store_id, int64_t customer_id);
+// Appends a message and updates the thread (last message, the other side's unread count,
+// first buyer message / first response for the metrics).
+Result<Message> post_message(db::Tx& tx, const Thread& thread, std::string_view author,
+                             std::string_view body, std::optional<int64_t> broadcast_id, Micros now);
+Result<void> mark_read(db::Tx& tx, int64_t thread_id, Side reader);
+// The thread's newest `limit` messages, oldest first.
+Result<std::vector<Message>> list_messages(db::Tx& tx, int64_t thread_id, int limit);
+// The inbox: unread first, then newest; `search` matches customer name, email or message text.
+Result<std::vector<ThreadRow>> inbox(db::Tx& tx, int64_t store_id,
+                                     const std::optional<std::string>& search,
+                                     const std::optional<InboxKey>& after, int limit);
+// The buyer's threads, newest first, strictly before `before_public_id` in that order.
+Result<std::vector<ThreadRow>> buyer_threads(db::Tx& tx, int64_t buyer_user_id,
+                                             const std::optional<InboxKey>& after, int limit);
+Result<std::vector<std::pair<Micros, std::optional<Micros>>>> response_samples(db::Tx& tx,
+                                                                             int64_t store_id,
+                                                                             Micros since);
+
+Result<SavedReply> create_saved_reply(db::Tx& tx, int64_t store_id, const std::string& title,
+                                      const std::string& body, Micros now);
+Result<SavedReply> get_saved_reply(db::Tx& tx, int64_t store_id, std::string_view public_id);
+Result<SavedReply> update_saved_reply(db::Tx& tx, int64_t store_id, std::string_view public_id,
+                                      const std::optional<std::string>& title,
+                                      const std::optional<std::string>& body, Micros now);
+Result<void> delete_saved_reply(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// Newest first, strictly after (created_at, public_id) when given.
+Result<std::vector<SavedReply>> list_saved_replies(db::Tx& tx, int64_t store_id,
+                                                   const std::optional<std::pair<Micros, std::string>>& after,
+                                                   int limit);
+
+// Records the broadcast and one pending recipient per customer of the audience: every customer
+// of the store (`product_ids` empty) or the buyers of those products (internal ids).
+Result<Broadcast> create_broadcast(db::Tx& tx, int64_t store_id, const std::string& audience_json,
+                                   const std::string& body, bool all_customers,
+                                   const std::vector<int64_t>& product_ids, Micros now);
+Result<Broadcast> get_broadcast(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// Up to `limit` pending recipients (PostgreSQL: locked, skipping rows another instance holds).
+Result<std::vector<PendingRecipient>> claim_recipients(db::Tx& tx, int limit);
+// pending → sent|skipped; false when it was no longer pending (nothing changed).
+Result<bool> finish_recipient(db::Tx& tx, int64_t broadcast_id, int64_t customer_id,
+                              std::string_view state, std::optional<std::string> skip_reason,
+                              std::optional<int64_t> message_id, Micros now);
+// Marks broadcasts without pending recipients completed.
+Result<void> complete_broadcasts(db::Tx& tx, Micros now);
+
+struct AwayMode {
+  bool enabled = false;
+  std::string message;
+};
+Result<AwayMode> get_away_mode(db::Tx& tx, int64_t store_id);
+Result<void> set_away_mode(db::Tx& tx, int64_t store_id, const AwayMode& mode, Micros now);
+
+Result<void> unsubscribe(db::Tx& tx, int64_t store_id, std::string_view email_canonical, Micros now);
+Result<bool> is_unsubscribed(db::Tx& tx, int64_t store_id, std::string_view email_canonical);
+
+}  // namespace sd::messaging
