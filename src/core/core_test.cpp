@@ -135,3 +135,15 @@ TEST(Validation, Emails) {
 
 }  // namespace
 }  // namespace sd
+
+TEST(CursorText, RoundTripsAndRefusesWhatIsNotItsOwn) {
+  const std::string plain = "1764000000000000.0.ord_ABC";
+  const auto text = sd::encode_cursor_text(plain);
+  EXPECT_EQ(text.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(sd::decode_cursor_text(text, 100), plain);
+  EXPECT_FALSE(sd::decode_cursor_text("", 100));
+  EXPECT_FALSE(sd::decode_cursor_text("abc", 100));          // odd length
+  EXPECT_FALSE(sd::decode_cursor_text("zz", 100));           // not hex
+  EXPECT_FALSE(sd::decode_cursor_text("AB", 100));           // upper case is not ours
+  EXPECT_FALSE(sd::decode_cursor_text(text, plain.size() - 1));  // longer than allowed
+}

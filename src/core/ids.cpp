@@ -53,4 +53,31 @@ bool looks_like_public_id(std::string_view id, std::string_view prefix) {
   return true;
 }
 
+namespace {
+constexpr std::string_view kCursorHex = "0123456789abcdef";
+}  // namespace
+
+std::string encode_cursor_text(std::string_view plain) {
+  std::string out;
+  out.reserve(plain.size() * 2);
+  for (unsigned char ch : plain) {
+    out += kCursorHex[ch >> 4];
+    out += kCursorHex[ch & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> decode_cursor_text(std::string_view text, size_t max_plain_bytes) {
+  if (text.empty() || text.size() % 2 != 0 || text.size() > 2 * max_plain_bytes) return std::nullopt;
+  std::string plain;
+  plain.reserve(text.size() / 2);
+  for (size_t i = 0; i < text.size(); i += 2) {
+    const auto hi = kCursorHex.find(text[i]);
+    const auto lo = kCursorHex.find(text[i + 1]);
+    if (hi == std::string_view::npos || lo == std::string_view::npos) return std::nullopt;
+    plain += static_cast<char>(hi * 16 + lo);
+  }
+  return plain;
+}
+
 }  // namespace sd

@@ -1,6 +1,7 @@
 // Public identifiers: random, prefixed, URL-safe. Internal integer keys never leave the server.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,10 @@ bool looks_like_public_id(std::string_view id, std::string_view prefix);
 
 // Crockford base32 of n random 5-bit symbols (no I, L, O, U), upper case.
 std::string random_base32(size_t symbols);
+
+// A list cursor's text for clients: lower-case hex of `plain` (opaque, URL-safe).
+std::string encode_cursor_text(std::string_view plain);
+// The plain text back; nullopt when not lower-case hex of at most `max_plain_bytes` bytes.
+std::optional<std::string> decode_cursor_text(std::string_view text, size_t max_plain_bytes);
 
 }  // namespace sd

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/ids.hpp"
 #include "core/limits.hpp"
 #include "modules/accounts/accounts.hpp"
 #include "modules/orders/orders.hpp"
@@ -64,31 +65,18 @@ Result<BlockView> view_of_block(db::Tx& tx, const blocks::Block& b) {
   return v;
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
 // Opaque to clients: hex of "<created_at>.<public id>".
 std::string encode_block_cursor(Micros at, const std::string& id) {
-  const auto plain = std::to_string(at) + "." + id;
-  std::string out;
-  for (unsigned char ch : plain) {
-    out += kHex[ch >> 4];
-    out += kHex[ch & 15];
-  }
-  return out;
+  return encode_cursor_text(std::to_string(at) + "." + id);
 }
 
 Result<std::pair<Micros, std::string>> decode_block_cursor(std::string_view text) {
   const auto bad = [] {
     return fail(ErrorKind::invalid_input, "invalid_cursor", "cursor is not valid", "cursor");
   };
-  if (text.empty() || text.size() % 2 != 0 || text.size() > 200) return bad();
-  std::string plain;
-  for (size_t i = 0; i < text.size(); i += 2) {
-    const auto hi = std::string_view(kHex).find(text[i]);
-    const auto lo = std::string_view(kHex).find(text[i + 1]);
-    if (hi == std::string_view::npos || lo == std::string_view::npos) return bad();
-    plain += static_cast<char>(hi * 16 + lo);
-  }
+  const auto decoded = decode_cursor_text(text, 100);
+  if (!decoded) return bad();
+  const std::string& plain = *decoded;
   const auto dot = plain.find('.');
   if (dot == std::string::npos || dot == 0 || dot + 1 >= plain.size()) return bad();
   Micros at = 0;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "core/ids.hpp"
 #include "flows/block_customer.hpp"
 #include "modules/catalog/catalog.hpp"
 #include "modules/entitlements/entitlements.hpp"
@@ -161,34 +162,18 @@ Result<TransactionPage> customer_transactions(db::Database& db, int64_t store_id
 
 int transaction_rank(std::string_view type) { return type == "refund" ? 1 : 0; }
 
-namespace {
-constexpr char kHex[] = "0123456789abcdef";
-}  // namespace
-
 // Opaque to clients: hex of "<at>.<rank>.<id>". Ids are public ids, so nothing internal leaks.
 std::string encode_cursor(const TransactionCursor& c) {
-  const auto plain = std::to_string(c.at) + "." + std::to_string(c.rank) + "." + c.id;
-  std::string out;
-  out.reserve(plain.size() * 2);
-  for (unsigned char ch : plain) {
-    out += kHex[ch >> 4];
-    out += kHex[ch & 15];
-  }
-  return out;
+  return encode_cursor_text(std::to_string(c.at) + "." + std::to_string(c.rank) + "." + c.id);
 }
 
 Result<TransactionCursor> decode_cursor(std::string_view text) {
   const auto bad = [] {
     return fail(ErrorKind::invalid_input, "invalid_cursor", "cursor is not valid", "cursor");
   };
-  if (text.empty() || text.size() % 2 != 0 || text.size() > 400) return bad();
-  std::string plain;
-  for (size_t i = 0; i < text.size(); i += 2) {
-    const auto hi = std::string_view(kHex).find(text[i]);
-    const auto lo = std::string_view(kHex).find(text[i + 1]);
-    if (hi == std::string_view::npos || lo == std::string_view::npos) return bad();
-    plain += static_cast<char>(hi * 16 + lo);
-  }
+  const auto decoded = decode_cursor_text(text, 200);
+  if (!decoded) return bad();
+  const std::string& plain = *decoded;
   const auto dot1 = plain.find('.');
   const auto dot2 = dot1 == std::string::npos ? dot1 : plain.find('.', dot1 + 1);
   if (dot2 == std::string::npos || dot2 + 1 >= plain.size()) return bad();
