@@ -356,8 +356,8 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
   return written;
 }
 
-Result<int64_t> write_generated_orders(CheckoutDeps& deps,
-                                       const std::vector<GeneratedOrder>& batch) {
+Result<std::vector<std::string>> write_generated_orders(CheckoutDeps& deps,
+                                                        const std::vector<GeneratedOrder>& batch) {
   struct Paid {
     const GeneratedOrder* g;
     payments::PaymentMethod pm;
@@ -378,11 +378,14 @@ Result<int64_t> write_generated_orders(CheckoutDeps& deps,
     return {};
   }));
   for (auto& p : paid) p.charge = SD_TRY(charge_for(deps, p.g->input, p.pm, p.q));
-  return deps.db.write<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+  return deps.db.write<std::vector<std::string>>([&](db::Tx& tx) -> Result<std::vector<std::string>> {
+    std::vector<std::string> ids;
     for (const auto& p : paid) {
-      SD_TRY(write_order(tx, deps, p.g->input, p.pm, p.charge, p.q, p.g->at, WriteMode::generated));
+      ids.push_back(SD_TRY(write_order(tx, deps, p.g->input, p.pm, p.charge, p.q, p.g->at,
+                                       WriteMode::generated))
+                        .order.public_id);
     }
-    return static_cast<int64_t>(paid.size());
+    return ids;
   });
 }
 

@@ -68,8 +68,9 @@ struct GeneratedOrder {
   Micros at = 0;
 };
 
-// Writes a batch of generated orders in one transaction (all or none); returns how many.
-Result<int64_t> write_generated_orders(CheckoutDeps& deps, const std::vector<GeneratedOrder>& batch);
+// Writes a batch of generated orders in one transaction (all or none); returns their public ids.
+Result<std::vector<std::string>> write_generated_orders(CheckoutDeps& deps,
+                                                        const std::vector<GeneratedOrder>& batch);
 
 // The seam where blocking (R-BLK-1) refuses a buyer: by account (0 = none yet), email
 // (compared normalised) and payment fingerprint ("" = none), against this store's blocks.

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "flows/checkout.hpp"
+#include "flows/refund.hpp"
 #include "flows/session_flows.hpp"
 #include "modules/catalog/catalog.hpp"
 #include "modules/sales/sales.hpp"
@@ -37,6 +38,9 @@ constexpr const char* kFirst[] = {"José", "Zoë", "Ana", "Björn", "Chloé", "�
 constexpr const char* kLast[] = {"Núñez", "Åberg", "García", "O'Brien", "Müller", "Dubois",
                                  "Kowalski", "Smith", "Rossi", "Tanaka", "Okafor", "Fernández",
                                  "Lefèvre", "Johansson", "Silva", "Nguyen", "Patel", "Cohen"};
+constexpr const char* kRefundReasons[] = {"Bought the wrong license tier", "Duplicate purchase",
+                                         "Does not work on my computer", "Changed my mind"};
+
 // Luhn-valid test cards of several brands (the test provider takes any such number).
 constexpr const char* kCards[] = {"test_card_4242424242424242", "test_card_5555555555554444",
                                   "test_card_378282246310005", "test_card_4000056655665556",
@@ -180,8 +184,9 @@ Result<Catalog> make_catalog(db::Tx& tx, int64_t store_id, const files::FileStor
 
 // `count` orders over the past year, oldest first, from count/5 buyers (names with accents,
 // mixed-case emails) across tax jurisdictions; written through the checkout's own code in
-// batches of one transaction each. `email_tag` keeps buyers of different stores apart.
-Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes,
+// batches of one transaction each, and about 3% refunded through the refund flow. `email_tag`
+// keeps buyers of different stores apart.
+Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes, int64_t store_id,
                              const std::string& slug, const Catalog& cat, int64_t count,
                              Micros now, uint64_t seed, const std::string& email_tag,
                              const std::function<void(int64_t, int64_t)>& progress) {
@@ -190,6 +195,7 @@ Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes,
   SettableClock at;
   auto provider = payments::make_test_provider("demo-fingerprints", at);
   CheckoutDeps deps{db, at, *provider, taxes, "", nullptr};
+  RefundDeps refund_deps{db, at, *provider, "", nullptr};
   std::vector<Micros> times;
   times.reserve(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i)
@@ -221,11 +227,28 @@ Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes,
     batch.push_back(std::move(g));
     if (static_cast<int64_t>(batch.size()) == kBatch || i + 1 == count) {
       at.set(batch.back().at);
-      SD_TRY(write_generated_orders(deps, batch));
+      const auto ids = SD_TRY(write_generated_orders(deps, batch));
+      // About 3% of orders refunded a few days after the purchase, a third of them in part,
+      // through the refund flow itself (a refund the balance cannot cover yet is skipped).
+      for (size_t k = 0; k < ids.size(); ++k) {
+        if (rng() % 100 >= 3) continue;
+        at.set(batch[k].at + static_cast<Micros>(1 + rng() % 5) * kMicrosPerDay);
+        RefundInput in;
+        in.order_public_id = ids[k];
+        in.reason = kRefundReasons[rng() % std::size(kRefundReasons)];
+        if (rng() % 3 == 0) in.amount_minor = 500;  // a partial refund (every price is above it)
+        auto refunded = create_refund(refund_deps, store_id, in);
+        if (!refunded && refunded.error().code != "available_balance_insufficient")
+          return tl::unexpected(refunded.error());
+      }
       batch.clear();
       if (progress) progress(i + 1, count);
     }
   }
+  // The provider settles refunds after 5 business days: those due by now are settled here.
+  at.set(now);
+  while (submit_due_refunds(refund_deps, 500) > 0) {}
+  while (settle_due_refunds(refund_deps, 500) > 0) {}
   return {};
 }
 
@@ -249,7 +272,7 @@ Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
   }));
   result.products = static_cast<int64_t>(cat.products.size());
 
-  SD_TRY_VOID(generate_orders(db, taxes, result.store_slug, cat, o.orders, now, o.seed, "",
+  SD_TRY_VOID(generate_orders(db, taxes, store_id, result.store_slug, cat, o.orders, now, o.seed, "",
                               o.progress));
   result.orders = o.orders;
   // Other stores with their own sales, so a big data set also proves isolation costs nothing.
@@ -261,7 +284,7 @@ Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
     auto other_cat = SD_TRY(db.write<Catalog>([&](db::Tx& tx) {
       return make_catalog(tx, other->second.id, fs, now - 366 * kMicrosPerDay);
     }));
-    SD_TRY_VOID(generate_orders(db, taxes, other->second.slug, other_cat,
+    SD_TRY_VOID(generate_orders(db, taxes, other->second.id, other->second.slug, other_cat,
                                 std::max<int64_t>(1, o.orders / 20), now, o.seed + k,
                                 "s" + std::to_string(k) + ".", nullptr));
   }
