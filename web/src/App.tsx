@@ -6,7 +6,9 @@ import { RequireAnonymous, RequireAuth, RootRedirect } from './components/Guards
 import { LoginPage } from './pages/LoginPage';
 import { SignupPage } from './pages/SignupPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { MessagesPage, NotFoundPage } from './pages/PlaceholderPages';
+import { NotFoundPage } from './pages/PlaceholderPages';
+import { InboxPage } from './pages/messages/InboxPage';
+import { ThreadPage } from './pages/messages/ThreadPage';
 import { SalesPage } from './pages/sales/SalesPage';
 import { ProductsListPage } from './pages/products/ProductsListPage';
 import { ProductEditorPage } from './pages/products/ProductEditorPage';
@@ -33,7 +35,8 @@ export function AppRoutes() {
         <Route path="products" element={<ProductsListPage />} />
         <Route path="products/new" element={<ProductEditorPage />} />
         <Route path="products/:productId" element={<ProductEditorPage />} />
-        <Route path="messages" element={<MessagesPage />} />
+        <Route path="messages" element={<InboxPage />} />
+        <Route path="messages/threads/:threadId" element={<ThreadPage />} />
         <Route path="balance" element={<BalancePage />} />
         <Route path="blocked" element={<BlockedPage />} />
         <Route path="settings" element={<SettingsPage />} />
