@@ -24,7 +24,8 @@ const store: Store = {
   created_at: '2025-01-01T00:00:00Z',
 };
 const seller: SessionState = { status: 'authenticated', user: { id: 'usr_1', email: 'dana@demo.test', name: 'Dana' }, store };
-const buyerSession: SessionState = { status: 'authenticated', user: { id: 'usr_9', email: 'jose@example.com', name: 'José Núñez' }, store: null };
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export const buyerSession: SessionState = { status: 'authenticated', user: { id: 'usr_9', email: 'jose@example.com', name: 'José Núñez' }, store: null };
 
 const threadRow = (id: string, name: string, unread: number, body: string): ThreadRow => ({
   id,
@@ -157,5 +158,70 @@ describe('seller inbox', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
     expect((await screen.findByTestId('composer-error')).textContent).toBe('Write a message first.');
     expect(posts('/threads/thr_1/messages')).toHaveLength(0);
+  });
+});
+
+describe('Message from the order panel', () => {
+  const order = {
+    id: 'SD-0001',
+    created_at: '2026-03-01T10:00:00Z',
+    status: 'complete',
+    currency: 'USD',
+    customer: { id: 'cus_1', name: 'José Núñez', email: 'jose@example.com', country: 'DE' },
+    lines: [],
+    subtotal_minor: 0,
+    tax_minor: 0,
+    total_minor: 0,
+    fee_minor: 0,
+    net_minor: 0,
+    refunded_minor: 0,
+    tax: null,
+    payment: null,
+    available_at: null,
+    status_history: [],
+    refunds: [],
+  };
+  beforeEach(() => {
+    routes.set('GET /sales', () => json(200, { data: [], has_more: false, next_cursor: null, summary: { count: 0, total_minor: 0, currency: 'USD' } }));
+    routes.set('GET /sales/timeseries', () => json(200, { interval: 'day', currency: 'USD', data: [] }));
+    routes.set('GET /products', () => json(200, { data: [], has_more: false, next_cursor: null }));
+    routes.set('GET /orders/SD-0001', () => json(200, order));
+  });
+
+  it('inserts a saved reply for review, shows a placeholder refusal in plain words, then sends', async () => {
+    let attempt = 0;
+    routes.set('POST /customers/cus_1/messages', () => {
+      attempt += 1;
+      if (attempt === 1)
+        return json(400, {
+          error: { type: 'invalid_request', code: 'placeholder_unfillable', message: 'This thread has no value for {product_title}; add a fallback such as {product_title|…}.', param: 'body' },
+        });
+      return json(201, { id: 'msg_9', thread_id: 'thr_1', author: 'seller', body: 'Hi José', broadcast_id: null, created_at: '2026-03-02T10:00:00Z' });
+    });
+    renderAt('/app/sales/orders/SD-0001');
+    const panel = await screen.findByTestId('order-panel');
+    fireEvent.click(await within(panel).findByRole('button', { name: 'Message' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Insert saved reply' }));
+    fireEvent.click(await within(panel).findByRole('button', { name: /Download help/ }));
+    const box = within(panel).getByLabelText('Your message to José Núñez') as HTMLTextAreaElement;
+    // The text is in the box, placeholders and all, to be read before sending; nothing is sent yet.
+    expect(box.value).toBe('Hi {customer_first_name}, your files are at {library_url}.');
+    expect(posts('/customers/cus_1/messages')).toHaveLength(0);
+
+    fireEvent.change(box, { target: { value: `${box.value} Enjoy {product_title}` } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send message' }));
+    const error = await within(panel).findByTestId('composer-error');
+    await waitFor(() => expect(error.textContent).toContain('Shopdesk has nothing to put in {product_title} for this customer'));
+    expect(error.textContent).toContain('{product_title|…}');
+    expect(box.value).toContain('Enjoy {product_title}'); // kept for fixing
+
+    fireEvent.change(box, { target: { value: 'Hi {customer_first_name}' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send message' }));
+    await within(panel).findByText(/Message sent to José Núñez/);
+    expect(posts('/customers/cus_1/messages').map((c) => c.body)).toEqual([
+      { body: 'Hi {customer_first_name}, your files are at {library_url}. Enjoy {product_title}' },
+      { body: 'Hi {customer_first_name}' },
+    ]);
+    expect(within(panel).getByRole('link', { name: 'Open the conversation' }).getAttribute('href')).toBe('/app/messages/threads/thr_1');
   });
 });
