@@ -9,6 +9,7 @@ import { SettingsPage } from './pages/SettingsPage';
 import { NotFoundPage } from './pages/PlaceholderPages';
 import { InboxPage } from './pages/messages/InboxPage';
 import { ThreadPage } from './pages/messages/ThreadPage';
+import { BuyerMessagesPage, BuyerThreadPage } from './pages/messages/BuyerMessages';
 import { SalesPage } from './pages/sales/SalesPage';
 import { ProductsListPage } from './pages/products/ProductsListPage';
 import { ProductEditorPage } from './pages/products/ProductEditorPage';
@@ -44,6 +45,8 @@ export function AppRoutes() {
       </Route>
       <Route path="/library" element={<RequireAuth><AppLayout nav={BUYER_NAV} /></RequireAuth>}>
         <Route index element={<LibraryPage />} />
+        <Route path="messages" element={<BuyerMessagesPage />} />
+        <Route path="messages/:threadId" element={<BuyerThreadPage />} />
       </Route>
       {/* Buyer-facing pages: open to everyone, with the store's light header instead of the sidebar. */}
       <Route path="/s/:slug" element={<StorePage />} />

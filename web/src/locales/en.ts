@@ -479,7 +479,6 @@ export const en = {
       replyLabel: 'Reply to {{store}}',
       sendReply: 'Send reply',
       back: 'All messages',
-      notAllowed: 'This store can’t receive messages from you.',
       sent: 'Message sent. The store will answer here, and you will get an email.',
     },
   },
@@ -726,6 +725,7 @@ export const en = {
     sessionExpired: 'Your session has ended. Please log in again.',
   },
   apiErrors: {
+    message_not_allowed: 'This store can’t receive messages from you.',
     purchase_not_allowed: 'This purchase can’t be completed. You have not been charged.',
     refund_request_window_expired: 'The time to request a refund has passed. Please write to the seller.',
     refund_request_exists: 'You have already asked for a refund of this order.',

@@ -480,7 +480,6 @@ export const es: Messages = {
       replyLabel: 'Responder a {{store}}',
       sendReply: 'Enviar respuesta',
       back: 'Todos los mensajes',
-      notAllowed: 'Esta tienda no puede recibir mensajes tuyos.',
       sent: 'Mensaje enviado. La tienda te responderá aquí y recibirás un correo.',
     },
   },
@@ -727,6 +726,7 @@ export const es: Messages = {
     sessionExpired: 'Tu sesión ha terminado. Vuelve a iniciar sesión.',
   },
   apiErrors: {
+    message_not_allowed: 'Esta tienda no puede recibir mensajes tuyos.',
     purchase_not_allowed: 'Esta compra no se puede completar. No se te ha cobrado nada.',
     refund_request_window_expired: 'Ya pasó el plazo para pedir un reembolso. Escribe al vendedor.',
     refund_request_exists: 'Ya pediste un reembolso de este pedido.',

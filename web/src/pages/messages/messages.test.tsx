@@ -24,8 +24,7 @@ const store: Store = {
   created_at: '2025-01-01T00:00:00Z',
 };
 const seller: SessionState = { status: 'authenticated', user: { id: 'usr_1', email: 'dana@demo.test', name: 'Dana' }, store };
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export const buyerSession: SessionState = { status: 'authenticated', user: { id: 'usr_9', email: 'jose@example.com', name: 'José Núñez' }, store: null };
+const buyerSession: SessionState = { status: 'authenticated', user: { id: 'usr_9', email: 'jose@example.com', name: 'José Núñez' }, store: null };
 
 const threadRow = (id: string, name: string, unread: number, body: string): ThreadRow => ({
   id,
@@ -223,5 +222,59 @@ describe('Message from the order panel', () => {
       { body: 'Hi {customer_first_name}' },
     ]);
     expect(within(panel).getByRole('link', { name: 'Open the conversation' }).getAttribute('href')).toBe('/app/messages/threads/thr_1');
+  });
+});
+
+describe('buyer messages', () => {
+  const libraryItem = {
+    id: 'ent_1',
+    product: { id: 'prd_1', title: 'Field Notes Font', description: '' },
+    store: { slug: 'demo', name: 'Demo Store', support_email: null },
+    order_id: 'SD-0001',
+    revoked: false,
+    files: [],
+    links: [],
+    support_materials: [],
+    license_key: null,
+    created_at: '2026-03-01T10:00:00Z',
+  };
+  const buyerThread: Thread = { ...thread, messages: [{ id: 'msg_5', thread_id: 'thr_1', author: 'seller', body: 'Hi José, thanks!', broadcast_id: null, created_at: '2026-03-01T10:00:00Z' }] };
+  beforeEach(() => {
+    routes.set('GET /library', () => json(200, { data: [libraryItem], has_more: false, next_cursor: null }));
+    routes.set('GET /my/threads/thr_1', () => json(200, buyerThread));
+  });
+
+  it('contacts the seller from the library: a first message opens the thread', async () => {
+    routes.set('GET /my/threads', () => json(200, { data: [], has_more: false, next_cursor: null }));
+    routes.set('POST /my/threads', () => json(201, { id: 'msg_6', thread_id: 'thr_1', author: 'buyer', body: 'Hello', broadcast_id: null, created_at: '' }));
+    renderAt('/library', buyerSession);
+    fireEvent.click(await screen.findByRole('link', { name: 'Contact the seller' }));
+    await screen.findByRole('heading', { name: 'Write to Demo Store' });
+    fireEvent.change(screen.getByLabelText('Your message to Demo Store'), { target: { value: 'Hello' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send message' }));
+    await waitFor(() => expect(location()).toBe('/library/messages/thr_1'));
+    expect(posts('/my/threads')[0]?.body).toEqual({ store: 'demo', body: 'Hello' });
+    expect((await screen.findByTestId('message')).textContent).toContain('Hi José, thanks!');
+  });
+
+  it('goes to the existing conversation with a store, and replies in it', async () => {
+    routes.set('GET /my/threads', () => json(200, { data: [{ ...ROWS[0], unread: true, unread_count: 1 }], has_more: false, next_cursor: null }));
+    routes.set('POST /my/threads/thr_1/messages', () => json(201, { id: 'msg_7', thread_id: 'thr_1', author: 'buyer', body: 'Thanks', broadcast_id: null, created_at: '' }));
+    renderAt('/library/messages?store=demo&name=Demo%20Store', buyerSession);
+    await screen.findByTestId('conversation');
+    expect(location()).toBe('/library/messages/thr_1');
+    fireEvent.change(screen.getByLabelText('Reply to Demo Store'), { target: { value: 'Thanks' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(posts('/my/threads/thr_1/messages')).toHaveLength(1));
+    expect(posts('/my/threads/thr_1/messages')[0]?.body).toEqual({ body: 'Thanks' });
+  });
+
+  it('says so in plain words when the store does not take messages from this buyer', async () => {
+    routes.set('GET /my/threads', () => json(200, { data: [], has_more: false, next_cursor: null }));
+    routes.set('POST /my/threads', () => json(403, { error: { type: 'permission', code: 'message_not_allowed', message: "This message can't be sent to this store.", param: null } }));
+    renderAt('/library/messages?store=demo&name=Demo%20Store', buyerSession);
+    fireEvent.change(await screen.findByLabelText('Your message to Demo Store'), { target: { value: 'Hello' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send message' }));
+    await waitFor(() => expect(screen.getByTestId('composer-error').textContent).toBe('This store can’t receive messages from you.'));
   });
 });
