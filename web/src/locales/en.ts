@@ -376,6 +376,7 @@ export const en = {
       loadMore: 'Show more conversations',
     },
     metrics: {
+      none: 'No new conversations from customers yet',
       label: 'How quickly you answer (last {{days}} days)',
       median: 'Typical time to first reply',
       within24h: 'New conversations answered within 24 hours',

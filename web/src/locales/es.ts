@@ -377,6 +377,7 @@ export const es: Messages = {
       loadMore: 'Ver más conversaciones',
     },
     metrics: {
+      none: 'Aún no hay conversaciones nuevas de clientes',
       label: 'Con qué rapidez respondes (últimos {{days}} días)',
       median: 'Tiempo habitual hasta tu primera respuesta',
       within24h: 'Conversaciones nuevas respondidas en 24 horas',

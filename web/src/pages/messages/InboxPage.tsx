@@ -123,15 +123,15 @@ function Metrics({ metrics, locale }: { metrics: ResponseMetrics; locale: string
     <section className="stat-grid inbox__metrics" aria-label={t('messages.metrics.label', { days: metrics.window_days })} data-testid="response-metrics">
       <div className="card stat-card">
         <span className="stat-card__label">{t('messages.metrics.median')}</span>
-        <span className="stat-card__value" data-testid="metric-median">
-          {metrics.median_first_response_seconds === null ? '—' : formatDuration(t, metrics.median_first_response_seconds)}
+        <span className={metrics.median_first_response_seconds === null ? 'stat-card__value stat-card__value--none' : 'stat-card__value'} data-testid="metric-median">
+          {metrics.median_first_response_seconds === null ? t('messages.metrics.none') : formatDuration(t, metrics.median_first_response_seconds)}
         </span>
         <span className="stat-card__hint">{t('messages.metrics.window', { days: metrics.window_days, count: metrics.new_threads })}</span>
       </div>
       <div className="card stat-card">
         <span className="stat-card__label">{t('messages.metrics.within24h')}</span>
-        <span className={belowTarget ? 'stat-card__value amount--negative' : 'stat-card__value'} data-testid="metric-share">
-          {share === null ? '—' : formatShare(share, locale)}
+        <span className={share === null ? 'stat-card__value stat-card__value--none' : belowTarget ? 'stat-card__value amount--negative' : 'stat-card__value'} data-testid="metric-share">
+          {share === null ? t('messages.metrics.none') : formatShare(share, locale)}
         </span>
         <span className="stat-card__hint">{t('messages.metrics.target', { share: formatShare(metrics.target_share, locale) })}</span>
       </div>
