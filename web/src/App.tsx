@@ -9,6 +9,7 @@ import { SettingsPage } from './pages/SettingsPage';
 import { NotFoundPage } from './pages/PlaceholderPages';
 import { InboxPage } from './pages/messages/InboxPage';
 import { ThreadPage } from './pages/messages/ThreadPage';
+import { SavedRepliesPage } from './pages/messages/SavedRepliesPage';
 import { BuyerMessagesPage, BuyerThreadPage } from './pages/messages/BuyerMessages';
 import { SalesPage } from './pages/sales/SalesPage';
 import { ProductsListPage } from './pages/products/ProductsListPage';
@@ -38,6 +39,7 @@ export function AppRoutes() {
         <Route path="products/:productId" element={<ProductEditorPage />} />
         <Route path="messages" element={<InboxPage />} />
         <Route path="messages/threads/:threadId" element={<ThreadPage />} />
+        <Route path="messages/saved-replies" element={<SavedRepliesPage />} />
         <Route path="balance" element={<BalancePage />} />
         <Route path="blocked" element={<BlockedPage />} />
         <Route path="settings" element={<SettingsPage />} />

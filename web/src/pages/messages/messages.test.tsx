@@ -278,3 +278,44 @@ describe('buyer messages', () => {
     await waitFor(() => expect(screen.getByTestId('composer-error').textContent).toBe('This store can’t receive messages from you.'));
   });
 });
+
+describe('response metrics without data', () => {
+  it('says there is nothing to measure yet instead of showing numbers', async () => {
+    routes.set('GET /threads', () =>
+      json(200, { data: ROWS, has_more: false, next_cursor: null, metrics: { ...metrics, new_threads: 0, median_first_response_seconds: null, answered_within_24h_share: null } }),
+    );
+    renderAt('/app/messages');
+    expect((await screen.findByTestId('metric-median')).textContent).toBe('No new conversations from customers yet');
+    expect(screen.getByTestId('metric-share').className).not.toContain('amount--negative');
+  });
+});
+
+describe('saved replies manager', () => {
+  it('lists, creates, edits and deletes saved replies', async () => {
+    routes.set('POST /saved-replies', () => json(201, { id: 'svr_2', title: 'Refunds', body: 'Refunds take 5 days.', created_at: '', updated_at: '' }));
+    routes.set('PATCH /saved-replies/svr_1', () => json(200, { id: 'svr_1', title: 'Download help', body: 'Changed text', created_at: '', updated_at: '' }));
+    routes.set('DELETE /saved-replies/svr_2', () => json(200, { id: 'svr_2', deleted: true }));
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderAt('/app/messages/saved-replies');
+    expect(await screen.findAllByTestId('saved-reply')).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('button', { name: 'New saved reply' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Give the reply a name.');
+    fireEvent.change(screen.getByLabelText('Name (only you see it)'), { target: { value: 'Refunds' } });
+    fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'Refunds take 5 days.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.getAllByTestId('saved-reply')).toHaveLength(2));
+    expect(calls.find((c) => c.method === 'POST' && c.path === '/saved-replies')?.body).toEqual({ title: 'Refunds', body: 'Refunds take 5 days.' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Download help' }));
+    fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'Changed text' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Changed text');
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Download help', body: 'Changed text' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Refunds' }));
+    await waitFor(() => expect(screen.getAllByTestId('saved-reply')).toHaveLength(1));
+    expect(calls.some((c) => c.method === 'DELETE' && c.path === '/saved-replies/svr_2')).toBe(true);
+  });
+});
