@@ -6,7 +6,11 @@ import { RequireAnonymous, RequireAuth, RootRedirect } from './components/Guards
 import { LoginPage } from './pages/LoginPage';
 import { SignupPage } from './pages/SignupPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { MessagesPage, NotFoundPage } from './pages/PlaceholderPages';
+import { NotFoundPage } from './pages/PlaceholderPages';
+import { InboxPage } from './pages/messages/InboxPage';
+import { ThreadPage } from './pages/messages/ThreadPage';
+import { SavedRepliesPage } from './pages/messages/SavedRepliesPage';
+import { BuyerMessagesPage, BuyerThreadPage } from './pages/messages/BuyerMessages';
 import { SalesPage } from './pages/sales/SalesPage';
 import { ProductsListPage } from './pages/products/ProductsListPage';
 import { ProductEditorPage } from './pages/products/ProductEditorPage';
@@ -33,7 +37,9 @@ export function AppRoutes() {
         <Route path="products" element={<ProductsListPage />} />
         <Route path="products/new" element={<ProductEditorPage />} />
         <Route path="products/:productId" element={<ProductEditorPage />} />
-        <Route path="messages" element={<MessagesPage />} />
+        <Route path="messages" element={<InboxPage />} />
+        <Route path="messages/threads/:threadId" element={<ThreadPage />} />
+        <Route path="messages/saved-replies" element={<SavedRepliesPage />} />
         <Route path="balance" element={<BalancePage />} />
         <Route path="blocked" element={<BlockedPage />} />
         <Route path="settings" element={<SettingsPage />} />
@@ -41,6 +47,8 @@ export function AppRoutes() {
       </Route>
       <Route path="/library" element={<RequireAuth><AppLayout nav={BUYER_NAV} /></RequireAuth>}>
         <Route index element={<LibraryPage />} />
+        <Route path="messages" element={<BuyerMessagesPage />} />
+        <Route path="messages/:threadId" element={<BuyerThreadPage />} />
       </Route>
       {/* Buyer-facing pages: open to everyone, with the store's light header instead of the sidebar. */}
       <Route path="/s/:slug" element={<StorePage />} />

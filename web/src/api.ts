@@ -939,3 +939,134 @@ export const refunds = {
     return apiRequest<RefundRequest>('POST', `/refund-requests/${enc(requestId)}/decline`, { message });
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Messages (R-MSG-1..4): threads, saved replies, broadcasts; the buyer's side under /my/threads.
+
+export interface ThreadMessage {
+  id: string;
+  thread_id: string;
+  author: 'seller' | 'buyer' | 'auto' | string;
+  body: string;
+  broadcast_id: string | null;
+  created_at: string;
+}
+
+export interface ThreadRow {
+  id: string;
+  unread: boolean;
+  unread_count: number;
+  last_message_at: string;
+  last_message: { author: string; body: string } | null;
+  opened_by: string;
+  created_at: string;
+  customer: { id: string; name: string; email: string };
+  store: { slug: string; name: string };
+}
+
+export interface ThreadPurchase {
+  order_id: string;
+  created_at: string;
+  description: string;
+  total_minor: number;
+  refunded_minor: number;
+  currency: string;
+}
+
+export interface Thread {
+  id: string;
+  opened_by: string;
+  created_at: string;
+  last_message_at: string;
+  store: { slug: string; name: string };
+  customer: { id: string; name: string; email: string };
+  messages: ThreadMessage[];
+  purchases?: ThreadPurchase[];
+}
+
+export interface ResponseMetrics {
+  window_days: number;
+  new_threads: number;
+  median_first_response_seconds: number | null;
+  answered_within_24h_share: number | null;
+  target_share: number;
+}
+
+export interface InboxPage extends Page<ThreadRow> {
+  metrics?: ResponseMetrics;
+}
+
+export interface SavedReply {
+  id: string;
+  title: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BroadcastAudience {
+  kind: 'all' | 'products' | 'members';
+  product_ids?: string[];
+}
+
+export interface Broadcast {
+  id: string;
+  audience: BroadcastAudience;
+  body: string;
+  status: 'sending' | 'completed' | string;
+  progress: { recipients: number; sent: number; skipped: number; pending: number };
+  created_at: string;
+  completed_at: string | null;
+}
+
+/** A message to send: a body (placeholders filled by the server) or a saved reply as it is. */
+export type OutgoingMessage = { body: string } | { saved_reply_id: string };
+
+export const messaging = {
+  inbox(params: { q?: string; cursor?: string }, signal?: AbortSignal): Promise<InboxPage> {
+    return apiRequest<InboxPage>('GET', `/threads${query({ limit: 50, q: params.q || undefined, cursor: params.cursor })}`, undefined, { signal });
+  },
+  thread(id: string, signal?: AbortSignal): Promise<Thread> {
+    return apiRequest<Thread>('GET', `/threads/${enc(id)}`, undefined, { signal });
+  },
+  reply(threadId: string, message: OutgoingMessage): Promise<ThreadMessage> {
+    return apiRequest<ThreadMessage>('POST', `/threads/${enc(threadId)}/messages`, message);
+  },
+  messageCustomer(customerId: string, message: OutgoingMessage): Promise<ThreadMessage> {
+    return apiRequest<ThreadMessage>('POST', `/customers/${enc(customerId)}/messages`, message);
+  },
+  savedReplies(signal?: AbortSignal): Promise<SavedReply[]> {
+    return fetchAll((cursor) => apiRequest<Page<SavedReply>>('GET', `/saved-replies${query({ limit: 100, cursor })}`, undefined, { signal }));
+  },
+  createSavedReply(input: { title: string; body: string }): Promise<SavedReply> {
+    return apiRequest<SavedReply>('POST', '/saved-replies', input);
+  },
+  updateSavedReply(id: string, input: { title?: string; body?: string }): Promise<SavedReply> {
+    return apiRequest<SavedReply>('PATCH', `/saved-replies/${enc(id)}`, input);
+  },
+  deleteSavedReply(id: string): Promise<unknown> {
+    return apiRequest<unknown>('DELETE', `/saved-replies/${enc(id)}`);
+  },
+  broadcast(input: { audience: BroadcastAudience; body: string }, idempotencyKey?: string): Promise<Broadcast> {
+    return apiRequest<Broadcast>('POST', '/broadcasts', input, { idempotencyKey });
+  },
+  broadcastStatus(id: string, signal?: AbortSignal): Promise<Broadcast> {
+    return apiRequest<Broadcast>('GET', `/broadcasts/${enc(id)}`, undefined, { signal });
+  },
+};
+
+export const buyerMessages = {
+  threads(signal?: AbortSignal): Promise<Page<ThreadRow>> {
+    return apiRequest<Page<ThreadRow>>('GET', `/my/threads${query({ limit: 50 })}`, undefined, { signal });
+  },
+  thread(id: string, signal?: AbortSignal): Promise<Thread> {
+    return apiRequest<Thread>('GET', `/my/threads/${enc(id)}`, undefined, { signal });
+  },
+  /** Writes to a store by slug, opening the buyer's thread with it if needed. */
+  write(store: string, body: string): Promise<ThreadMessage> {
+    return apiRequest<ThreadMessage>('POST', '/my/threads', { store, body });
+  },
+  reply(threadId: string, body: string): Promise<ThreadMessage> {
+    return apiRequest<ThreadMessage>('POST', `/my/threads/${enc(threadId)}/messages`, { body });
+  },
+};

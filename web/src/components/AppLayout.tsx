@@ -9,6 +9,8 @@ export interface NavItem {
   to: string;
   labelKey: string;
   icon: ReactNode;
+  /** Active only on this exact path (not on the paths under it). */
+  end?: boolean;
 }
 
 export const SELLER_NAV: NavItem[] = [
@@ -20,7 +22,10 @@ export const SELLER_NAV: NavItem[] = [
   { to: '/app/settings', labelKey: 'nav.settings', icon: <SettingsIcon /> },
 ];
 
-export const BUYER_NAV: NavItem[] = [{ to: '/library', labelKey: 'nav.library', icon: <LibraryIcon /> }];
+export const BUYER_NAV: NavItem[] = [
+  { to: '/library', labelKey: 'nav.library', icon: <LibraryIcon />, end: true },
+  { to: '/library/messages', labelKey: 'nav.messages', icon: <MessagesIcon /> },
+];
 
 /** The signed-in shell: sidebar (top bar on phones) with navigation, account and language. */
 export function AppLayout({ nav }: { nav: NavItem[] }) {
@@ -66,7 +71,7 @@ export function AppLayout({ nav }: { nav: NavItem[] }) {
             <ul>
               {nav.map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} className="nav-link">
+                  <NavLink to={item.to} end={item.end} className="nav-link">
                     {item.icon}
                     <span>{t(item.labelKey)}</span>
                   </NavLink>

@@ -151,6 +151,10 @@ function LibraryEntry({
             </Link>
             <span aria-hidden="true"> · </span>
             <span>{dateText}</span>
+            <span aria-hidden="true"> · </span>
+            <Link to={`/library/messages?${new URLSearchParams({ store: item.store.slug, name: item.store.name })}`} data-testid="contact-seller">
+              {t('messages.buyer.contact')}
+            </Link>
           </p>
         </div>
         {item.revoked ? <span className="badge badge--revoked">{t('library.revokedBadge')}</span> : null}

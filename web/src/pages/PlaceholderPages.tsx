@@ -3,12 +3,12 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { AuthLayout } from '../components/AuthLayout';
 import { EmptyState, PageHeader, useDocumentTitle } from '../components/Page';
-import { BalanceIcon, LibraryIcon, MessagesIcon, ProductsIcon } from '../components/Icons';
+import { BalanceIcon, LibraryIcon, ProductsIcon } from '../components/Icons';
 
 // These screens are built by later work; until then each says what it will hold, and shows
 // no made-up data.
 
-function Placeholder({ section, icon }: { section: 'products' | 'messages' | 'balance' | 'library'; icon: ReactNode }) {
+function Placeholder({ section, icon }: { section: 'products' | 'balance' | 'library'; icon: ReactNode }) {
   const { t } = useTranslation();
   return (
     <>
@@ -19,7 +19,6 @@ function Placeholder({ section, icon }: { section: 'products' | 'messages' | 'ba
 }
 
 export const ProductsPage = () => <Placeholder section="products" icon={<ProductsIcon size={28} />} />;
-export const MessagesPage = () => <Placeholder section="messages" icon={<MessagesIcon size={28} />} />;
 export const BalancePage = () => <Placeholder section="balance" icon={<BalanceIcon size={28} />} />;
 export const LibraryPage = () => <Placeholder section="library" icon={<LibraryIcon size={28} />} />;
 

@@ -16,6 +16,8 @@ import { CloseIcon } from '../../components/Icons';
 import { statusBadgeClass } from './salesQuery';
 import { BlockCustomerDialog } from './BlockCustomerDialog';
 import { RefundFlow } from './RefundFlow';
+import { Composer } from '../messages/Composer';
+import { messaging as messagingApi } from '../../api';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [tabindex]:not([tabindex="-1"])';
 
@@ -41,6 +43,8 @@ export function OrderPanel({
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const [blocking, setBlocking] = useState(false);
+  const [writing, setWriting] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const [blockedNote, setBlockedNote] = useState<string | null>(null);
   // The refund flow, open for a plain refund or for granting a buyer's request.
   const [refunding, setRefunding] = useState<{ request: RefundRequest | null } | null>(null);
@@ -120,6 +124,26 @@ export function OrderPanel({
         </button>
       </div>
     );
+  } else if (writing && !showHistory) {
+    const customer = order.data.customer;
+    const name = customer.name || customer.email;
+    body = (
+      <section className="panel-section" aria-labelledby="panel-message" data-testid="order-message">
+        <h3 id="panel-message">{t('messages.order.title', { name })}</h3>
+        <Composer
+          label={t('messages.order.label', { name })}
+          sendLabel={t('messages.order.send')}
+          savedReplies
+          onCancel={() => setWriting(false)}
+          onSend={async (text) => {
+            const sent = await messagingApi.messageCustomer(customer.id, { body: text });
+            setWriting(false);
+            setSentTo(sent.thread_id);
+            setBlockedNote(t('messages.order.sent', { name }));
+          }}
+        />
+      </section>
+    );
   } else if (blocking && !showHistory) {
     body = (
       <BlockCustomerDialog
@@ -157,6 +181,8 @@ export function OrderPanel({
         money={money}
         onRefund={(request) => {
           setBlockedNote(null);
+          setWriting(false);
+          setSentTo(null);
           setRefunding({ request });
         }}
         onDeclined={() => {
@@ -199,6 +225,21 @@ export function OrderPanel({
             ) : null}
           </div>
           <div className="panel__actions">
+            {!showHistory && order.status === 'ready' && !writing ? (
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                onClick={() => {
+                  setBlockedNote(null);
+                  setSentTo(null);
+                  setBlocking(false);
+                  setRefunding(null);
+                  setWriting(true);
+                }}
+              >
+                {t('messages.order.button')}
+              </button>
+            ) : null}
             {!showHistory && order.status === 'ready' ? (
               <MoreMenu open={menuOpen} setOpen={setMenuOpen}>
                 <Link role="menuitem" className="menu__item" to={{ pathname: `${orderPath}/history`, search }} onClick={() => setMenuOpen(false)}>
@@ -211,6 +252,8 @@ export function OrderPanel({
                   onClick={() => {
                     setMenuOpen(false);
                     setBlockedNote(null);
+                    setWriting(false);
+                    setSentTo(null);
                     setBlocking(true);
                   }}
                 >
@@ -227,6 +270,12 @@ export function OrderPanel({
           {blockedNote ? (
             <p role="status" className="notice">
               {blockedNote}
+              {sentTo ? (
+                <>
+                  {' '}
+                  <Link to={`/app/messages/threads/${encodeURIComponent(sentTo)}`}>{t('messages.order.openThread')}</Link>
+                </>
+              ) : null}
             </p>
           ) : null}
           {body}

@@ -1,0 +1,31 @@
+import { useTranslation } from 'react-i18next';
+import type { ThreadMessage } from '../../api';
+
+/** A conversation, oldest first; `me` is the side reading it (their messages sit on the right). */
+export function MessageList({ messages, me, otherName }: { messages: ThreadMessage[]; me: 'seller' | 'buyer'; otherName: string }) {
+  const { t, i18n } = useTranslation();
+  const dateTime = new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'en', { dateStyle: 'medium', timeStyle: 'short' });
+  if (messages.length === 0) return <p className="muted">{t('messages.thread.noMessages')}</p>;
+  return (
+    <ol className="conversation" data-testid="conversation">
+      {messages.map((m) => {
+        const mine = m.author === me || (me === 'seller' && m.author === 'auto');
+        const who =
+          m.author === 'auto'
+            ? t('messages.thread.away')
+            : mine
+              ? t('messages.thread.you')
+              : otherName;
+        return (
+          <li key={m.id} className={mine ? 'bubble bubble--mine' : 'bubble'} data-testid="message" data-author={m.author}>
+            <span className="bubble__meta muted">
+              {who} · {dateTime.format(new Date(m.created_at))}
+              {m.broadcast_id ? ` · ${t('messages.thread.broadcast')}` : ''}
+            </span>
+            <p className="bubble__body">{m.body}</p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
