@@ -69,10 +69,18 @@ test('(a) finds a customer by a name fragment without accents, opens the order p
     // Typed key by key: the list follows once the typing pauses, and the URL keeps the search.
     await page.getByLabel('Search sales', { exact: true }).pressSequentially(fragment, { delay: 40 });
     await page.waitForURL((url) => new URL(url).searchParams.get('q') === fragment);
-    await page.locator('section.sales-list[aria-busy="false"]').waitFor(); // the answer for this search is in
     const row = page.getByTestId('sale-row').filter({ hasText: target.order_id });
     await row.waitFor();
-    for (const text of await page.getByTestId('sale-row').allInnerTexts()) {
+    // The answer for this search is in once every row matches (the rows of the list before the
+    // search may still show for a moment after the URL changed); give it 5 s.
+    let texts = [];
+    for (let i = 0; i < 50; i++) {
+      await page.locator('section.sales-list[aria-busy="false"]').waitFor();
+      texts = await page.getByTestId('sale-row').allInnerTexts();
+      if (texts.length > 0 && texts.every((text) => fold(text).includes(fragment))) break;
+      await page.waitForTimeout(100);
+    }
+    for (const text of texts) {
       assert.ok(fold(text).includes(fragment), `every row matches "${fragment}": ${text}`);
     }
     await page.getByTestId('sales-summary').waitFor();
