@@ -221,6 +221,10 @@ describe('refund effects and lifecycle', () => {
     const dl = await fetch(srv.url + early.json.url);
     assert.ok([403, 404].includes(dl.status), `old link after refund: ${dl.status}`);
     expectError(await buyer.post(`/api/v1/library/${appEnt.id}/files/${appFile}/link`), 403, 'access_revoked');
+    // The buyer's library says why: refunded (the other line's access stands).
+    const library = expectList(await buyer.get('/api/v1/library'));
+    assert.deepEqual(library.filter((e) => e.order_id === order.id).map((e) => [e.id === appEnt.id, e.revoked, e.revoked_reason]).sort(),
+      [[false, false, null], [true, true, 'refunded']]);
     // Irreversible: the seller cannot restore a refunded line's access.
     expectError(await shop.client.post(`/api/v1/entitlements/${appEnt.id}/restore`), 409, 'line_refunded');
     assert.ok([403, 404].includes((await fetch(srv.url + early.json.url)).status));

@@ -607,6 +607,8 @@ export interface LibraryItem {
   store: { slug: string; name: string; support_email: string | null };
   order_id: string;
   revoked: boolean;
+  /** Why access ended: `refunded`, `dispute` or `disabled` (by the seller); null while it stands. */
+  revoked_reason?: string | null;
   files: { id: string; filename: string; size_bytes: number; downloads: number }[];
   links: ProductLink[];
   support_materials: SupportMaterial[];

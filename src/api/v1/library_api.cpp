@@ -63,6 +63,8 @@ Result<nlohmann::json> library_item(db::Tx& tx, const entitlements::Entitlement&
       {"store", {{"slug", store.slug}, {"name", store.name}, {"support_email", store.support_email}}},
       {"order_id", e.order_public_id},
       {"revoked", e.revoked_at.has_value()},
+      // Why, for the buyer's own wording: refunded | dispute | disabled (by the seller); null.
+      {"revoked_reason", e.revoked_at ? nlohmann::json(e.revoked_reason) : nlohmann::json(nullptr)},
       {"files", files},
       {"links", links},
       {"support_materials", materials},

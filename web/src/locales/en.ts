@@ -553,6 +553,9 @@ export const en = {
     copied: 'Copied',
     revoked: 'The seller has turned off access to this purchase. Contact them if you think this is a mistake.',
     revokedBadge: 'Access turned off',
+    refundedBadge: 'Refunded',
+    revokedRefunded: 'This item was refunded, so its downloads and license key no longer work.',
+    revokedDispute: 'Access is paused while your bank reviews a dispute about this payment.',
     help: 'Help from the seller: {{email}}',
     refund: {
       request: 'Request a refund',

@@ -554,6 +554,9 @@ export const es: Messages = {
     copied: 'Copiada',
     revoked: 'El vendedor ha desactivado el acceso a esta compra. Ponte en contacto con él si crees que es un error.',
     revokedBadge: 'Acceso desactivado',
+    refundedBadge: 'Reembolsado',
+    revokedRefunded: 'Este artículo se reembolsó, así que sus descargas y su clave de licencia ya no funcionan.',
+    revokedDispute: 'El acceso está en pausa mientras tu banco revisa una disputa sobre este pago.',
     help: 'Ayuda del vendedor: {{email}}',
     refund: {
       request: 'Pedir un reembolso',

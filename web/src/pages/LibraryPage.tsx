@@ -157,12 +157,20 @@ function LibraryEntry({
             </Link>
           </p>
         </div>
-        {item.revoked ? <span className="badge badge--revoked">{t('library.revokedBadge')}</span> : null}
+        {item.revoked ? (
+          <span className="badge badge--revoked">
+            {item.revoked_reason === 'refunded' ? t('library.refundedBadge') : t('library.revokedBadge')}
+          </span>
+        ) : null}
       </header>
 
       {item.revoked ? (
         <p className="notice notice--muted" data-testid="revoked-note">
-          {t('library.revoked')}
+          {item.revoked_reason === 'refunded'
+            ? t('library.revokedRefunded')
+            : item.revoked_reason === 'dispute'
+              ? t('library.revokedDispute')
+              : t('library.revoked')}
         </p>
       ) : null}
 

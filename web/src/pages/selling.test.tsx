@@ -222,4 +222,27 @@ describe('library', () => {
     expect(within(entry).getByText('Downloaded 3 times')).toBeTruthy();
     expect(within(entry).getByText('SD-AAAA-BBBB', { exact: false })).toBeTruthy();
   });
+
+  it('says a refunded purchase was refunded, and a disputed one is paused, in their own words', async () => {
+    const base: LibraryItem = {
+      id: 'ent_1',
+      product: { id: 'prd_1', title: 'Field Notes', description: '' },
+      store: { slug: 'demo', name: 'Demo Store', support_email: 'help@demo.test' },
+      order_id: 'SD-AAAA-BBBB',
+      revoked: true,
+      revoked_reason: 'refunded',
+      files: [{ id: 'file_1', filename: 'font.otf', size_bytes: 2048, downloads: 0 }],
+      links: [],
+      support_materials: [],
+      license_key: null,
+      created_at: '2026-01-01T00:00:00Z',
+    };
+    routes.set('GET /library', () => json(200, page([base, { ...base, id: 'ent_2', product: { ...base.product, title: 'Other' }, revoked_reason: 'dispute' }])));
+    renderAt('/library', buyerSession);
+    const [refunded, disputed] = await screen.findAllByTestId('library-item');
+    expect(within(refunded!).getByText('Refunded')).toBeTruthy();
+    expect(within(refunded!).getByTestId('revoked-note').textContent).toMatch(/was refunded/);
+    expect(within(disputed!).getByTestId('revoked-note').textContent).toMatch(/dispute/);
+    expect(within(disputed!).queryByText('Refunded')).toBeNull();
+  });
 });
