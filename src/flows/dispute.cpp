@@ -71,7 +71,7 @@ Result<disputes::Dispute> open(db::Tx& tx, const stores::Store& s, const orders:
     SD_TRY(entitlements::revoke(tx, e.id, kRevokeReason, now));
   for (const auto& l : o.lines) {
     SD_TRY_VOID(licenses::disable_for_line(tx, l.id, kRevokeReason, now));  // keys too
-    SD_TRY_VOID(sales::apply_dispute_status(tx, l.id, disputes::kSaleStatus));
+    SD_TRY_VOID(sales::set_status(tx, l.id, disputes::kSaleStatus));
   }
   SD_TRY_VOID(outbox::enqueue(tx, o.store_id, seller_email(s, o, d), now));
   return d;
@@ -91,7 +91,7 @@ Result<void> restore_after_win(db::Tx& tx, const orders::Order& o, const dispute
   for (const auto& r : SD_TRY(refunds::refunded_by_line(tx, o.id)))
     processing[r.order_line_id] = r.processing;
   for (const auto& l : o.lines)
-    SD_TRY_VOID(sales::apply_dispute_status(
+    SD_TRY_VOID(sales::set_status(
         tx, l.id, refunds::line_status(l.total_minor, l.refunded_minor, processing[l.id])));
   return {};
 }

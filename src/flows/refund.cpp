@@ -234,10 +234,11 @@ Result<void> update_sales_rows(db::Tx& tx, const orders::Order& o,
   const bool disputed = SD_TRY(disputes::order_blocked(tx, o.id));
   for (const auto& l : o.lines) {
     if (std::find(line_ids.begin(), line_ids.end(), l.id) == line_ids.end()) continue;
-    SD_TRY_VOID(sales::apply_refund(
-        tx, l.id, l.refunded_minor,
+    SD_TRY_VOID(sales::set_status(
+        tx, l.id,
         disputed ? std::string(disputes::kSaleStatus)
-                 : refunds::line_status(l.total_minor, l.refunded_minor, processing[l.id])));
+                 : refunds::line_status(l.total_minor, l.refunded_minor, processing[l.id]),
+        l.refunded_minor));
   }
   return {};
 }

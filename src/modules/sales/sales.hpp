@@ -213,25 +213,13 @@ class CsvWriter {
   std::vector<SaleRow> batch_;
 };
 
-}  // namespace sd::sales
-
-namespace sd::sales {
-
-// A refund changed a line (issue 5): its refunded amount and status (complete | refunded |
-// partially_refunded | refund_processing), written in the refund's own transaction.
-Result<void> apply_refund(db::Tx& tx, int64_t line_id, int64_t refunded_minor,
-                          const std::string& status);
+// A line's new status (complete | refunded | partially_refunded | refund_processing | disputed),
+// and its refunded amount when a refund changed it, written in the transaction of the refund or
+// dispute that changed it; the rollup moves the line from its old status to the new one.
+Result<void> set_status(db::Tx& tx, int64_t line_id, std::string_view status,
+                        std::optional<int64_t> refunded_minor = std::nullopt);
 // Marks the sale rows of an order as having an open buyer refund request until `reply_by`, or
 // clears the mark (std::nullopt) when the seller answers it. In the request's transaction.
 Result<void> set_refund_request(db::Tx& tx, int64_t order_id, std::optional<Micros> reply_by);
-
-}  // namespace sd::sales
-
-namespace sd::sales {
-
-// A dispute changed a line's status (R-DISP-1): to "disputed" when it opens, and back to what
-// the refunds say when it is won; written in the dispute's own transaction, with the rollup
-// moved from the old status to the new one.
-Result<void> apply_dispute_status(db::Tx& tx, int64_t line_id, const std::string& status);
 
 }  // namespace sd::sales

@@ -1,18 +1,20 @@
-// SQL of the sales read model for refunds, and nothing else.
+// SQL of the sales read model for status changes (refunds, disputes, refund requests).
 #include "modules/sales/sales.hpp"
 
 namespace sd::sales {
 
-Result<void> apply_refund(db::Tx& tx, int64_t line_id, int64_t refunded_minor,
-                          const std::string& status) {
+Result<void> set_status(db::Tx& tx, int64_t line_id, std::string_view status,
+                        std::optional<int64_t> refunded_minor) {
   // The row as it was: its old status leaves the rollup and the new one enters it.
   auto before = SD_TRY(tx.query_one(
       "SELECT store_id, created_at, status, product_public_id, tier_name, country, total_minor "
       "FROM sales WHERE line_id = $1",
       {line_id}));
-  SD_TRY(tx.exec("UPDATE sales SET refunded_minor = $2, status = $3 WHERE line_id = $1",
-                 {line_id, refunded_minor, status}));
   if (!before) return {};
+  SD_TRY(tx.exec(
+      "UPDATE sales SET status = $2, refunded_minor = COALESCE($3, refunded_minor) "
+      "WHERE line_id = $1",
+      {line_id, status, refunded_minor ? db::Value(*refunded_minor) : db::Value(nullptr)}));
   SaleRow s;
   s.store_id = before->i64(0);
   s.created_at = before->i64(1);
