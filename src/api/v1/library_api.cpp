@@ -20,8 +20,29 @@
 namespace sd::api {
 namespace {
 
+// What the library shows of an order's refunds, read once per order (its lines share it).
+struct OrderRefunds {
+  nlohmann::json refunds = nlohmann::json::array();
+  nlohmann::json latest_request = nullptr;  // the buyer's latest refund request
+};
+
+Result<const OrderRefunds*> order_refunds(db::Tx& tx, const entitlements::Entitlement& e,
+                                          std::map<int64_t, OrderRefunds>& seen) {
+  if (auto it = seen.find(e.order_id); it != seen.end()) return &it->second;
+  OrderRefunds out;
+  for (const auto& r : SD_TRY(refunds::list_for_order(tx, e.order_id)))
+    out.refunds.push_back(refund_json(r, e.order_public_id));
+  const auto requests = SD_TRY(refunds::requests_for_order(tx, e.order_id));
+  const refunds::Request* latest = nullptr;
+  for (const auto& r : requests)
+    if (!latest || r.created_at >= latest->created_at) latest = &r;
+  if (latest) out.latest_request = request_json(*latest);
+  return &seen.emplace(e.order_id, std::move(out)).first->second;
+}
+
 Result<nlohmann::json> library_item(db::Tx& tx, const entitlements::Entitlement& e,
-                                    std::map<int64_t, stores::Store>& stores_seen) {
+                                    std::map<int64_t, stores::Store>& stores_seen,
+                                    std::map<int64_t, OrderRefunds>& orders_seen) {
   auto product = SD_TRY(catalog::get_product_by_id(tx, e.product_id));
   if (!stores_seen.contains(e.store_id))
     stores_seen.emplace(e.store_id, SD_TRY(stores::get_store(tx, e.store_id)));
@@ -45,16 +66,10 @@ Result<nlohmann::json> library_item(db::Tx& tx, const entitlements::Entitlement&
   const auto key = SD_TRY(licenses::key_for_line(tx, e.order_line_id));
   // The order's refunds and the buyer's latest refund request (R-REF-9), so the library can
   // offer "Request a refund" within the window and say where a request or refund stands.
-  auto refunds_out = nlohmann::json::array();
-  for (const auto& r : SD_TRY(refunds::list_for_order(tx, e.order_id)))
-    refunds_out.push_back(refund_json(r, e.order_public_id));
-  const auto requests = SD_TRY(refunds::requests_for_order(tx, e.order_id));
-  const refunds::Request* latest = nullptr;
-  for (const auto& r : requests)
-    if (!latest || r.created_at >= latest->created_at) latest = &r;
+  const auto* refunded = SD_TRY(order_refunds(tx, e, orders_seen));
   return nlohmann::json{
-      {"refunds", refunds_out},
-      {"refund_request", latest ? request_json(*latest) : nlohmann::json(nullptr)},
+      {"refunds", refunded->refunds},
+      {"refund_request", refunded->latest_request},
       {"refund_request_until",
        format_rfc3339(e.created_at + limits::refund_request_window_days * kMicrosPerDay)},
       {"id", e.public_id},
@@ -76,8 +91,9 @@ Result<http::Response> get_library(Ctx& ctx) {
   auto data = SD_TRY(ctx.svc.db->read<nlohmann::json>([&](db::Tx& tx) -> Result<nlohmann::json> {
     auto list = nlohmann::json::array();
     std::map<int64_t, stores::Store> stores_seen;
+    std::map<int64_t, OrderRefunds> orders_seen;
     for (const auto& e : SD_TRY(entitlements::list_for_user(tx, ctx.who().user.id)))
-      list.push_back(SD_TRY(library_item(tx, e, stores_seen)));
+      list.push_back(SD_TRY(library_item(tx, e, stores_seen, orders_seen)));
     return list;
   }));
   return json_ok(list_page(std::move(data), false, std::nullopt));
