@@ -229,7 +229,9 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
                                    const Quote& q, Micros now, WriteMode mode = WriteMode::checkout) {
   const bool live = mode == WriteMode::checkout;
   if (auto paid = SD_TRY(orders::find_by_charge(tx, ch.charge_id))) {
-    return existing_result(tx, q, std::move(*paid));
+    auto r = SD_TRY(existing_result(tx, q, std::move(*paid)));
+    if (live && deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
+    return r;
   }
   if (live) SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
   bool created = false;
@@ -279,6 +281,7 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
     deps.fail_next_commits->fetch_sub(1);
     return fail(ErrorKind::unavailable, "injected_fault", "test-mode fault after the charge");
   }
+  if (deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
   return r;
 }
 
@@ -333,8 +336,14 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
   }));
 
   const auto charge = SD_TRY(charge_for(deps, in, pm, q));
-  auto written = deps.db.write<CheckoutResult>(
-      [&](db::Tx& tx) { return write_order(tx, deps, in, pm, charge, q, deps.clock.now()); });
+  auto write = [&] {
+    return deps.db.write<CheckoutResult>(
+        [&](db::Tx& tx) { return write_order(tx, deps, in, pm, charge, q, deps.clock.now()); });
+  };
+  auto written = write();
+  // A concurrent twin of this request (same charge, same new buyer) committed first and this
+  // transaction met its unique rows (PostgreSQL): once more, it finds and answers that order.
+  if (!written && written.error().code == "unique_violation") written = write();
   if (!written) {
     // The money moved but the order did not: give it back before answering — unless an order
     // does reference this charge (then refunding would take a standing order's money).

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,15 +40,6 @@ struct CheckoutInput {
   std::string idempotency_key;            // the client's, passed to the provider
 };
 
-struct CheckoutDeps {
-  db::Database& db;
-  const Clock& clock;
-  payments::Provider& provider;
-  const tax::RateTable& taxes;
-  std::string public_url;  // for links in the receipt, e.g. http://127.0.0.1:8080
-  // Test-mode fault injection: while > 0, the order transaction fails after the charge.
-  std::atomic<int>* fail_next_commits = nullptr;
-};
 
 struct CheckoutResult {
   orders::Order order;
@@ -57,6 +49,19 @@ struct CheckoutResult {
   std::vector<std::string> license_keys;  // per line, "" when none
   // A session for a buyer whose account this checkout created (the library opens at once).
   std::optional<accounts::StartedSession> session;
+};
+
+struct CheckoutDeps {
+  db::Database& db;
+  const Clock& clock;
+  payments::Provider& provider;
+  const tax::RateTable& taxes;
+  std::string public_url;  // for links in the receipt, e.g. http://127.0.0.1:8080
+  // Test-mode fault injection: while > 0, the order transaction fails after the charge.
+  std::atomic<int>* fail_next_commits = nullptr;
+  // Runs last inside the order's write transaction, for a new order and for a charge that had
+  // already paid one (the API records its Idempotency-Key answer there). May run twice.
+  std::function<Result<void>(db::Tx&, const CheckoutResult&)> on_written;
 };
 
 Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& input);

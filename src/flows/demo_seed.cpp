@@ -194,7 +194,7 @@ Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes, int6
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   SettableClock at;
   auto provider = payments::make_test_provider("demo-fingerprints", at);
-  CheckoutDeps deps{db, at, *provider, taxes, "", nullptr};
+  CheckoutDeps deps{db, at, *provider, taxes, "", nullptr, {}};
   RefundDeps refund_deps{db, at, *provider, "", nullptr};
   std::vector<Micros> times;
   times.reserve(static_cast<size_t>(count));

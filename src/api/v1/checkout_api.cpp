@@ -68,13 +68,20 @@ Result<flows::CheckoutInput> decode_checkout(Ctx& ctx) {
 Result<http::Response> post_checkout(Ctx& ctx) {
   auto in = SD_TRY(decode_checkout(ctx));
   flows::CheckoutDeps deps{*ctx.svc.db,           *ctx.svc.clock,     *ctx.svc.payments,
-                           *ctx.svc.taxes,        ctx.svc.public_url, ctx.svc.checkout_faults};
-  auto r = SD_TRY(flows::checkout(deps, in));
-  auto resp = json_ok({{"order", order_json(r.order, r.store_name, r.store_slug, r.support_email,
-                                            r.license_keys)}},
-                      201);
-  if (r.session) resp.set_header("Set-Cookie", session_cookie(ctx.svc, r.session->cookie_token));
-  return resp;
+                           *ctx.svc.taxes,        ctx.svc.public_url, ctx.svc.checkout_faults, {}};
+  // The answer is made inside the order's transaction, which also records it under the
+  // Idempotency-Key (the route's inline_idempotency): one write per checkout.
+  http::Response answer;
+  deps.on_written = [&](db::Tx& tx, const flows::CheckoutResult& r) -> Result<void> {
+    auto resp = json_ok({{"order", order_json(r.order, r.store_name, r.store_slug,
+                                              r.support_email, r.license_keys)}},
+                        201);
+    if (r.session) resp.set_header("Set-Cookie", session_cookie(ctx.svc, r.session->cookie_token));
+    answer = SD_TRY(record_answer(ctx, tx, std::move(resp)));
+    return {};
+  };
+  SD_TRY(flows::checkout(deps, in));
+  return answer;
 }
 
 Result<http::Response> get_my_order(Ctx& ctx) {
@@ -100,7 +107,9 @@ Result<http::Response> get_my_order(Ctx& ctx) {
 
 void register_checkout_routes(http::Router& router, Services& svc) {
   using M = http::Method;
-  add_api_route(router, svc, {M::post, "/api/v1/checkout", Access::anyone, post_checkout});
+  ApiRoute checkout{M::post, "/api/v1/checkout", Access::anyone, post_checkout};
+  checkout.inline_idempotency = true;
+  add_api_route(router, svc, std::move(checkout));
   add_api_route(router, svc, {M::get, "/api/v1/my/orders/{order_id}", Access::user, get_my_order});
 }
 

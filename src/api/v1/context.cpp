@@ -118,7 +118,25 @@ bool is_replayed_header(const std::string& name) {
          name == "Content-Type" || name == "Set-Cookie" || name == "Location";
 }
 
+http::Response replayed(idempotency::StoredResponse stored) {
+  http::Response resp;
+  resp.status = stored.status;
+  for (auto& [n, v] : stored.headers) resp.set_header(n, v);
+  resp.body = std::move(stored.body);
+  resp.set_header("Idempotent-Replayed", "true");
+  return resp;
+}
+
+idempotency::StoredResponse to_stored(const http::Response& resp) {
+  idempotency::StoredResponse stored{resp.status, {}, resp.body};
+  for (const auto& [n, v] : resp.headers)
+    if (is_replayed_header(n)) stored.headers.emplace_back(n, v);
+  return stored;
+}
+
 // Runs the handler at most once per (principal, Idempotency-Key); retries get the first answer.
+// An inline_idempotency route only has the key looked up here (a read); it records its answer
+// in its own write transaction, so a request costs one write instead of three.
 http::Response with_idempotency(Ctx& ctx, const ApiRoute& route, std::string_view key) {
   auto& db = *ctx.svc.db;
   const std::string scope = ctx.principal ? "user:" + ctx.principal->user.public_id : "anon";
@@ -128,19 +146,17 @@ http::Response with_idempotency(Ctx& ctx, const ApiRoute& route, std::string_vie
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(limits::idempotency_wait_ms_max);
   for (;;) {
-    auto claim = db.write<idempotency::Claim>([&](db::Tx& tx) {
-      return idempotency::claim(tx, scope, key, fingerprint, ctx.svc.clock->now(), stale);
-    });
+    auto claim = route.inline_idempotency
+                     ? db.read<idempotency::Claim>([&](db::Tx& tx) {
+                         return idempotency::lookup(tx, scope, key, fingerprint);
+                       })
+                     : db.write<idempotency::Claim>([&](db::Tx& tx) {
+                         return idempotency::claim(tx, scope, key, fingerprint,
+                                                   ctx.svc.clock->now(), stale);
+                       });
     if (!claim) return to_response(tl::unexpected(claim.error()), ctx);
     switch (claim->kind) {
-      case idempotency::ClaimKind::replay: {
-        http::Response resp;
-        resp.status = claim->response->status;
-        for (auto& [n, v] : claim->response->headers) resp.set_header(n, v);
-        resp.body = std::move(claim->response->body);
-        resp.set_header("Idempotent-Replayed", "true");
-        return resp;
-      }
+      case idempotency::ClaimKind::replay: return replayed(std::move(*claim->response));
       case idempotency::ClaimKind::mismatch:
         return error_to_response(Error{ErrorKind::idempotency, "idempotency_key_reused",
                                        "this Idempotency-Key was used with a different request",
@@ -156,12 +172,14 @@ http::Response with_idempotency(Ctx& ctx, const ApiRoute& route, std::string_vie
         continue;
       case idempotency::ClaimKind::claimed: break;
     }
+    if (route.inline_idempotency) {
+      ctx.idempotency = InlineKey{scope, std::string(key), fingerprint};
+      return to_response(route.handler(ctx), ctx);
+    }
     auto resp = to_response(route.handler(ctx), ctx);
     const auto now = ctx.svc.clock->now();
     if (idempotency::is_replayable_status(resp.status)) {
-      idempotency::StoredResponse stored{resp.status, {}, resp.body};
-      for (const auto& [n, v] : resp.headers)
-        if (is_replayed_header(n)) stored.headers.emplace_back(n, v);
+      const auto stored = to_stored(resp);
       auto ok = db.write<void>(
           [&](db::Tx& tx) { return idempotency::complete(tx, scope, key, stored, now); });
       if (!ok) log::error("idempotency record not saved", {{"request_id", ctx.req.request_id}});
@@ -183,7 +201,7 @@ Result<void> check_idempotency_key(std::string_view key) {
 }
 
 http::Response run_pipeline(Services& svc, const ApiRoute& route, http::Request& req) {
-  Ctx ctx{req, svc, nlohmann::json::object(), std::nullopt, 0};
+  Ctx ctx{req, svc, nlohmann::json::object(), std::nullopt, 0, std::nullopt};
   auto prepared = [&]() -> Result<void> {
     SD_TRY_VOID(authenticate(ctx));
     if (route.access != Access::anyone && !ctx.principal) {
@@ -211,6 +229,15 @@ http::Response run_pipeline(Services& svc, const ApiRoute& route, http::Request&
 }
 
 }  // namespace
+
+Result<http::Response> record_answer(const Ctx& ctx, db::Tx& tx, http::Response resp) {
+  if (!ctx.idempotency || !idempotency::is_replayable_status(resp.status)) return resp;
+  const auto& k = *ctx.idempotency;
+  auto twin = SD_TRY(idempotency::record(tx, k.scope, k.key, k.fingerprint, to_stored(resp),
+                                         ctx.svc.clock->now()));
+  if (twin) return replayed(std::move(*twin));
+  return resp;
+}
 
 void add_api_route(http::Router& router, Services& svc, ApiRoute route) {
   auto shared = std::make_shared<const ApiRoute>(std::move(route));

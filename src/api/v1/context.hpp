@@ -20,12 +20,18 @@ enum class Access {
   seller,  // an account that owns a store
 };
 
+// An Idempotency-Key that a route with `inline_idempotency` records itself (record_answer).
+struct InlineKey {
+  std::string scope, key, fingerprint;
+};
+
 struct Ctx {
   http::Request& req;
   Services& svc;
   nlohmann::json body;                      // the decoded JSON object ({} when no body)
   std::optional<accounts::Principal> principal;
   int64_t store_id = 0;                     // set for Access::seller
+  std::optional<InlineKey> idempotency;     // set for inline_idempotency routes given a key
 
   const accounts::Principal& who() const { return *principal; }
 };
@@ -42,7 +48,14 @@ struct ApiRoute {
   // ctx.req.body; ctx.body stays {}.
   bool raw_body = false;
   size_t body_bytes_max = 0;  // 0 = limits::http_body_bytes_max (passed to http::Route)
+  // The handler records its answer to an Idempotency-Key in its own write transaction
+  // (record_answer) instead of the pipeline's claim and completion transactions around it.
+  bool inline_idempotency = false;
 };
+
+// For inline_idempotency routes: records `resp` under ctx.idempotency (if any) inside `tx`.
+// Returns the answer to send: `resp`, or the stored answer of a concurrent twin request.
+Result<http::Response> record_answer(const Ctx& ctx, db::Tx& tx, http::Response resp);
 
 // Wraps an API handler in the pipeline and adds it to the router.
 void add_api_route(http::Router& router, Services& svc, ApiRoute route);

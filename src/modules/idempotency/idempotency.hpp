@@ -49,6 +49,16 @@ bool is_replayable_status(int status);
 // `stale_after` is taken over: its request died before answering.
 Result<Claim> claim(db::Tx& tx, std::string_view scope, std::string_view key,
                     std::string_view fingerprint, Micros now, Micros stale_after);
+// Reads what a key holds without claiming it (routes that record their answer inline, in the
+// same transaction as their effect): `claimed` means the key is unused.
+Result<Claim> lookup(db::Tx& tx, std::string_view scope, std::string_view key,
+                     std::string_view fingerprint);
+// Records a completed answer for an unused key inside the caller's transaction. When the key
+// already holds the same request's answer (a concurrent twin committed first), returns that
+// answer; a different request's → Error idempotency_key_reused.
+Result<std::optional<StoredResponse>> record(db::Tx& tx, std::string_view scope,
+                                             std::string_view key, std::string_view fingerprint,
+                                             const StoredResponse& response, Micros now);
 // Stores the answer of a claimed key.
 Result<void> complete(db::Tx& tx, std::string_view scope, std::string_view key,
                       const StoredResponse& response, Micros now);

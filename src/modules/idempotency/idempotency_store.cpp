@@ -14,7 +14,56 @@ std::string seal_secret(std::string_view scope, std::string_view key) {
   return std::string(scope) + "\n" + std::string(key);
 }
 
+// What a key's row says: a finished answer, another request's key, or a request under way.
+Result<Claim> read_row(std::string_view scope, std::string_view key, std::string_view fingerprint,
+                       const db::Row& row) {
+  if (row.text(0) != fingerprint) return Claim{ClaimKind::mismatch, std::nullopt};
+  if (row.text(1) != "complete") return Claim{ClaimKind::in_progress, std::nullopt};
+  auto plain = crypto::open(seal_secret(scope, key), row.text(2));
+  auto decoded = plain ? decode_response(*plain) : std::nullopt;
+  if (!decoded) {
+    return fail(ErrorKind::internal, "idempotency_record_unreadable",
+                "the stored answer for this Idempotency-Key cannot be read");
+  }
+  return Claim{ClaimKind::replay, std::move(decoded)};
+}
+
+constexpr const char* kSelectRow =
+    "SELECT request_hash, state, response, updated_at FROM idempotency_keys "
+    "WHERE scope = $1 AND key_hash = $2";
+
 }  // namespace
+
+Result<Claim> lookup(db::Tx& tx, std::string_view scope, std::string_view key,
+                     std::string_view fingerprint) {
+  auto row = SD_TRY(tx.query_one(kSelectRow, {scope, key_hash(scope, key)}));
+  if (!row) return Claim{ClaimKind::claimed, std::nullopt};
+  return read_row(scope, key, fingerprint, *row);
+}
+
+Result<std::optional<StoredResponse>> record(db::Tx& tx, std::string_view scope,
+                                             std::string_view key, std::string_view fingerprint,
+                                             const StoredResponse& response, Micros now) {
+  const auto kh = key_hash(scope, key);
+  const auto inserted = SD_TRY(tx.exec(
+      "INSERT INTO idempotency_keys (scope, key_hash, request_hash, state, response, "
+      "created_at, updated_at) VALUES ($1, $2, $3, 'complete', $4, $5, $5) "
+      "ON CONFLICT DO NOTHING",
+      {scope, kh, fingerprint, crypto::seal(seal_secret(scope, key), encode_response(response)),
+       now}));
+  if (inserted == 1) return std::optional<StoredResponse>{};
+  auto row = SD_TRY(tx.query_one(kSelectRow, {scope, kh}));
+  const auto held = row ? SD_TRY(read_row(scope, key, fingerprint, *row))
+                        : Claim{ClaimKind::in_progress, std::nullopt};
+  if (held.kind == ClaimKind::replay) return held.response;
+  if (held.kind == ClaimKind::mismatch) {
+    return fail(ErrorKind::idempotency, "idempotency_key_reused",
+                "this Idempotency-Key was used with a different request", "Idempotency-Key");
+  }
+  return fail(ErrorKind::conflict, "idempotency_request_in_progress",
+              "a request with this Idempotency-Key is still being processed; retry shortly",
+              "Idempotency-Key");
+}
 
 Result<Claim> claim(db::Tx& tx, std::string_view scope, std::string_view key,
                     std::string_view fingerprint, Micros now, Micros stale_after) {
@@ -25,21 +74,10 @@ Result<Claim> claim(db::Tx& tx, std::string_view scope, std::string_view key,
       {scope, kh, fingerprint, now}));
   if (inserted == 1) return Claim{ClaimKind::claimed, std::nullopt};
 
-  auto row = SD_TRY(tx.query_one(
-      "SELECT request_hash, state, response, updated_at FROM idempotency_keys "
-      "WHERE scope = $1 AND key_hash = $2",
-      {scope, kh}));
+  auto row = SD_TRY(tx.query_one(kSelectRow, {scope, kh}));
   if (!row) return Claim{ClaimKind::in_progress, std::nullopt};  // released meanwhile
-  if (row->text(0) != fingerprint) return Claim{ClaimKind::mismatch, std::nullopt};
-  if (row->text(1) == "complete") {
-    auto plain = crypto::open(seal_secret(scope, key), row->text(2));
-    auto decoded = plain ? decode_response(*plain) : std::nullopt;
-    if (!decoded) {
-      return fail(ErrorKind::internal, "idempotency_record_unreadable",
-                  "the stored answer for this Idempotency-Key cannot be read");
-    }
-    return Claim{ClaimKind::replay, std::move(decoded)};
-  }
+  const auto held = SD_TRY(read_row(scope, key, fingerprint, *row));
+  if (held.kind != ClaimKind::in_progress) return held;
   if (row->i64(3) < now - stale_after) {
     const auto taken = SD_TRY(tx.exec(
         "UPDATE idempotency_keys SET updated_at = $3 WHERE scope = $1 AND key_hash = $2 "

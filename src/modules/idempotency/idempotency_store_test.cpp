@@ -65,5 +65,40 @@ TEST_F(IdempotencyStore, PurgeDeletesOnlyRecordsOlderThanTheCutoff) {
   EXPECT_EQ(claim_at("new", "fp", 201).kind, ClaimKind::in_progress);
 }
 
+// Inline recording (a route that writes its answer in its own transaction): lookup only reads;
+// the first record wins; a twin of the same request gets the stored answer; another request
+// under the key is refused; a key claimed the classic way is "in progress" to a record.
+TEST_F(IdempotencyStore, InlineLookupAndRecord) {
+  auto look = [&](std::string_view key, std::string_view fp) {
+    return *db_->read<Claim>([&](db::Tx& tx) { return lookup(tx, "user:u1", key, fp); });
+  };
+  auto rec = [&](std::string_view key, std::string_view fp, const StoredResponse& r) {
+    return db_->write<std::optional<StoredResponse>>(
+        [&](db::Tx& tx) { return record(tx, "user:u1", key, fp, r, 100); });
+  };
+  EXPECT_EQ(look("k", "fp1").kind, ClaimKind::claimed);
+  EXPECT_EQ(look("k", "fp1").kind, ClaimKind::claimed);  // a lookup writes nothing
+  StoredResponse first{201, {}, R"({"order":"A"})"};
+  auto recorded = rec("k", "fp1", first);
+  ASSERT_TRUE(recorded);
+  EXPECT_FALSE(recorded->has_value());
+  auto twin = rec("k", "fp1", StoredResponse{201, {}, R"({"order":"B"})"});
+  ASSERT_TRUE(twin);
+  ASSERT_TRUE(twin->has_value());
+  EXPECT_EQ((*twin)->body, first.body);
+  auto other = rec("k", "fp2", first);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "idempotency_key_reused");
+  auto replay = look("k", "fp1");
+  ASSERT_EQ(replay.kind, ClaimKind::replay);
+  EXPECT_EQ(replay.response->body, first.body);
+  EXPECT_EQ(look("k", "fp2").kind, ClaimKind::mismatch);
+  EXPECT_EQ(claim_at("pending", "fp", 100).kind, ClaimKind::claimed);
+  EXPECT_EQ(look("pending", "fp").kind, ClaimKind::in_progress);
+  auto busy = rec("pending", "fp", first);
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().code, "idempotency_request_in_progress");
+}
+
 }  // namespace
 }  // namespace sd::idempotency
