@@ -378,9 +378,14 @@ Result<void> record(db::Tx& tx, const SaleRow& s) {
        s.customer_public_id, s.customer_name, s.customer_email, s.status, s.unit_price_minor,
        s.price_minor, s.tax_minor, s.tax_rate_ppm, s.total_minor, s.refunded_minor, s.currency,
        s.country, s.region, s.payment_brand, s.payment_last4, s.license_key, text}));
-  if (tx.dialect() == db::Dialect::sqlite)
-    SD_TRY(tx.exec("INSERT INTO sales_search (rowid, search_text) VALUES ($1, $2)",
-                   {s.line_id, text}));
+  if (tx.dialect() == db::Dialect::sqlite) {
+    // Deferred: a commit group's index rows then make one FTS5 segment, not one per checkout.
+    SD_TRY_VOID(tx.exec_deferred([line_id = s.line_id, text](db::Tx& t) -> Result<void> {
+      SD_TRY(t.exec("INSERT INTO sales_search (rowid, search_text) VALUES ($1, $2)",
+                    {line_id, text}));
+      return {};
+    }));
+  }
   return add_to_rollup(tx, s.store_id, s.created_at, s.status, s.product_public_id, s.tier_name,
                        s.country, 1, s.total_minor);
 }

@@ -90,6 +90,11 @@ class Tx {
                             const std::function<bool(const RowView&)>& on_row) = 0;
   // Runs several parameterless statements inside this transaction (migrations).
   virtual Result<void> exec_script(std::string_view sql) = 0;
+  // Runs `statement` at the end of the work, after the statements run directly. SQLite runs
+  // the deferred statements of a whole commit group after all its works, outside their
+  // savepoints (FTS5 writes an index segment at every savepoint; deferred, a group's index rows
+  // make one); PostgreSQL runs it at once. Its failure fails the work.
+  virtual Result<void> exec_deferred(std::function<Result<void>(Tx&)> statement) = 0;
   // First row of a query, or nothing.
   Result<std::optional<Row>> query_one(std::string_view sql, Params params = {});
   // Locks one row until the transaction ends (PostgreSQL SELECT … FOR UPDATE; SQLite writes

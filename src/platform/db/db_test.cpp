@@ -195,6 +195,45 @@ TEST_P(DbTest, FailingWorkRollsBackOnlyItself) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM f WHERE id = $1", {failing}), 0);
 }
 
+// Deferred statements run after their work's direct statements, only for works that succeed;
+// a deferred statement that fails fails its own work and no other (the group is isolated).
+TEST_P(DbTest, DeferredStatementsRunOnlyForWorksThatSucceed) {
+  script("CREATE TABLE d (id INTEGER PRIMARY KEY, seen INTEGER NOT NULL)");
+  constexpr int threads = 24;
+  constexpr int failing = 5;      // fails after deferring: its deferred row must not appear
+  constexpr int bad_deferred = 9;  // its deferred statement violates the key
+  std::vector<Result<void>> results(threads);
+  in_threads(threads, [&](int t) {
+    results[static_cast<size_t>(t)] = db_->write_work([t](Tx& tx) -> Result<void> {
+      SD_TRY(tx.exec("INSERT INTO d (id, seen) VALUES ($1, 0)", {t}));
+      // The deferred row sees what its work wrote directly (the count of its own row).
+      SD_TRY_VOID(tx.exec_deferred([t](Tx& end) -> Result<void> {
+        const int64_t id = t == bad_deferred ? t : 1000 + t;
+        SD_TRY(end.exec("INSERT INTO d (id, seen) SELECT $1, COUNT(*) FROM d WHERE id = $2",
+                        {id, t}));
+        return {};
+      }));
+      if (t == failing) return fail(ErrorKind::conflict, "boom", "this work fails");
+      return {};
+    });
+  });
+  for (int t = 0; t < threads; ++t) {
+    const auto& r = results[static_cast<size_t>(t)];
+    if (t == failing)
+      EXPECT_TRUE(!r && r.error().code == "boom");
+    else if (t == bad_deferred)
+      EXPECT_TRUE(!r && r.error().code == "unique_violation") << (r ? "ok" : r.error().code);
+    else
+      EXPECT_TRUE(r) << describe(r.error());
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM d WHERE id < 1000"), threads - 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM d WHERE id >= 1000"), threads - 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM d WHERE id >= 1000 AND seen = 1"), threads - 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM d WHERE id IN ($1, $2, $3)",
+                   {failing, 1000 + failing, 1000 + bad_deferred}),
+            0);
+}
+
 // A work alone in its transaction (no group to isolate it from) runs without a savepoint on
 // SQLite; failing must still leave nothing behind, and the writer must go on.
 TEST_P(DbTest, LoneFailingWorkLeavesNothing) {

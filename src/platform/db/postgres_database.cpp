@@ -259,6 +259,10 @@ class PgTx final : public Tx {
     return {};
   }
 
+  Result<void> exec_deferred(std::function<Result<void>(Tx&)> statement) override {
+    return statement(*this);
+  }
+
   // A parameterless statement (BEGIN, COMMIT, scripts): PQexec runs several if given.
   Result<ResultPtr> simple(const char* sql) {
     ResultPtr res(PQexec(conn_.handle(), sql), &PQclear);

@@ -1,6 +1,7 @@
 // SQLite back end. See README.md for the group-commit design.
 #include "platform/db/sqlite_database.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -205,9 +206,12 @@ class SqliteRowView final : public RowView {
   sqlite3_stmt* s_;
 };
 
+using Deferred = std::vector<std::function<Result<void>(Tx&)>>;
+
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Conn& conn) : conn_(conn) {}
+  // With `deferred`, exec_deferred collects statements there for the group to run at its end.
+  explicit SqliteTx(Conn& conn, Deferred* deferred = nullptr) : conn_(conn), deferred_(deferred) {}
   Dialect dialect() const override { return Dialect::sqlite; }
 
   Result<int64_t> exec(std::string_view sql, Params params) override {
@@ -243,8 +247,15 @@ class SqliteTx final : public Tx {
 
   Result<void> exec_script(std::string_view sql) override { return conn_.exec_plain(sql); }
 
+  Result<void> exec_deferred(std::function<Result<void>(Tx&)> statement) override {
+    if (deferred_ == nullptr) return statement(*this);
+    deferred_->push_back(std::move(statement));
+    return {};
+  }
+
  private:
   Conn& conn_;
+  Deferred* deferred_;
 };
 
 class SqliteDatabase final : public Database {
@@ -265,7 +276,10 @@ class SqliteDatabase final : public Database {
       db->idle_readers_.push_back(std::move(reader));
     }
     try {
-      db->writer_thread_ = std::thread([raw = db.get()] { raw->writer_loop(); });
+      db->writer_thread_ = std::thread([raw = db.get()] {
+        pthread_setname_np(pthread_self(), "sd-db-writer");  // visible in top -H and perf
+        raw->writer_loop();
+      });
     } catch (const std::exception& e) {
       return fail(ErrorKind::internal, "database_error", e.what());
     }
@@ -416,15 +430,26 @@ class SqliteDatabase final : public Database {
       for (auto& r : results) r = begin;
       return true;  // nothing ran; running alone would meet the same lock
     }
+    Deferred deferred;  // of the works that succeeded, run after the last one
     for (size_t i = 0; i < jobs.size(); ++i) {
       // A lone work needs no savepoint: its failure rolls back the whole transaction. (Inside
       // a savepoint every statement journal is cut back to the savepoint's journal, a walk
       // that grows with the work: big works, like a generator's batches, paid for it.)
-      results[i] = jobs.size() == 1 ? run_alone(*jobs[i]->work) : run_in_savepoint(*jobs[i]->work);
+      results[i] = jobs.size() == 1 ? run_alone(*jobs[i]->work)
+                                    : run_in_savepoint(*jobs[i]->work, deferred);
       if (sqlite3_get_autocommit(writer_->handle()) != 0) {  // transaction is gone
         Error e = results[i] ? lost_transaction() : results[i].error();
         for (auto& r : results) r = fail(e);
         return jobs.size() == 1;
+      }
+    }
+    SqliteTx end(*writer_);
+    for (auto& statement : deferred) {
+      auto ran = call_work(statement, end);
+      if (!ran) {  // which work it belongs to is unknown here: isolate them all
+        (void)writer_->exec_plain("ROLLBACK");
+        for (auto& r : results) r = ran;
+        return false;  // deferred is only used with more than one job
       }
     }
     auto commit = exec_retrying("COMMIT");
@@ -451,15 +476,20 @@ class SqliteDatabase final : public Database {
     return result;
   }
 
-  Result<void> run_in_savepoint(const Work& work) {
+  // Runs `work` in a savepoint; its deferred statements join `group_deferred` if it succeeds.
+  Result<void> run_in_savepoint(const Work& work, Deferred& group_deferred) {
     SD_TRY_VOID(writer_->exec_plain("SAVEPOINT work"));
-    SqliteTx tx(*writer_);
+    Deferred mine;
+    SqliteTx tx(*writer_, &mine);
     auto result = call_work(work, tx);
     if (sqlite3_get_autocommit(writer_->handle()) != 0)
       return result ? fail(lost_transaction()) : result;
     if (result) {
       auto released = writer_->exec_plain("RELEASE work");
-      if (released) return result;
+      if (released) {
+        for (auto& d : mine) group_deferred.push_back(std::move(d));
+        return result;
+      }
       result = released;
     }
     (void)writer_->exec_plain("ROLLBACK TO work");
