@@ -30,7 +30,8 @@ inline constexpr size_t db_group_commit_batch_max = 256;  // transactions per SQ
 // SQLite page caches (KiB): the writer's holds the indexes that every order touches.
 inline constexpr int db_sqlite_writer_cache_kib = 64 * 1024;
 inline constexpr int db_sqlite_reader_cache_kib = 16 * 1024;
-// Pages in the WAL before the writer checkpoints it (SQLite's default is 1000).
+// Pages in the WAL before a checkpoint starts on the checkpointer thread (SQLite's own default
+// is 1000, run by the committing writer); at four times this the writer checkpoints itself.
 inline constexpr int db_sqlite_wal_autocheckpoint_pages = 8000;
 
 // Accounts

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/limits.hpp"
 #include "platform/db/database.hpp"
 #include "platform/db/migrations.hpp"
 
@@ -232,6 +233,27 @@ TEST_P(DbTest, DeferredStatementsRunOnlyForWorksThatSucceed) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM d WHERE id IN ($1, $2, $3)",
                    {failing, 1000 + failing, 1000 + bad_deferred}),
             0);
+}
+
+// Checkpoints run off the writer thread and still keep the WAL bounded under steady writes:
+// twice the threshold's worth of pages written, the WAL never holds much more than the threshold.
+TEST_P(DbTest, WalStaysBoundedUnderSteadyWrites) {
+  if (pg()) GTEST_SKIP() << "SQLite's WAL";
+  script("CREATE TABLE w (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+  const auto wal = dir_ / "nested" / "test.db-wal";
+  const int64_t page = 4096;
+  const int64_t threshold_bytes = limits::db_sqlite_wal_autocheckpoint_pages * page;
+  int64_t biggest = 0;
+  for (int i = 0; i < 2 * limits::db_sqlite_wal_autocheckpoint_pages / 25; ++i) {
+    must(db_->write_work([i](Tx& tx) -> Result<void> {
+      SD_TRY(tx.exec("INSERT INTO w (id, b) VALUES ($1, zeroblob(100000))", {i}));
+      return {};
+    }));
+    biggest = std::max<int64_t>(biggest, static_cast<int64_t>(std::filesystem::file_size(wal)));
+  }
+  EXPECT_GT(biggest, threshold_bytes / 2) << "the test wrote too little to mean anything";
+  EXPECT_LT(biggest, threshold_bytes * 3 / 2) << "the WAL was not checkpointed and restarted";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM w"), 2 * limits::db_sqlite_wal_autocheckpoint_pages / 25);
 }
 
 // A work alone in its transaction (no group to isolate it from) runs without a savepoint on

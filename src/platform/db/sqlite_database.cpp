@@ -266,8 +266,11 @@ class SqliteDatabase final : public Database {
     SD_TRY_VOID(db->writer_->exec_plain(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
         "PRAGMA cache_size=-" + std::to_string(limits::db_sqlite_writer_cache_kib) +
-        "; PRAGMA wal_autocheckpoint=" + std::to_string(limits::db_sqlite_wal_autocheckpoint_pages) +
         "; PRAGMA temp_store=MEMORY;"));
+    // Checkpoints run on a thread of their own (the writer only asks for one), so a commit
+    // never waits while the WAL is copied into the database and the database flushed.
+    db->checkpointer_ = SD_TRY(Conn::open(path, false));
+    sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::on_wal_commit, db.get());
     // Readers open after the writer switched to WAL, so they see the -wal/-shm files.
     for (int i = 0; i < limits::db_reader_connections; ++i) {
       auto reader = SD_TRY(Conn::open(path, true));
@@ -276,6 +279,10 @@ class SqliteDatabase final : public Database {
       db->idle_readers_.push_back(std::move(reader));
     }
     try {
+      db->checkpoint_thread_ = std::thread([raw = db.get()] {
+        pthread_setname_np(pthread_self(), "sd-db-checkpt");
+        raw->checkpoint_loop();
+      });
       db->writer_thread_ = std::thread([raw = db.get()] {
         pthread_setname_np(pthread_self(), "sd-db-writer");  // visible in top -H and perf
         raw->writer_loop();
@@ -293,6 +300,12 @@ class SqliteDatabase final : public Database {
     }
     queue_cv_.notify_all();
     if (writer_thread_.joinable()) writer_thread_.join();
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   }
 
   Dialect dialect() const override { return Dialect::sqlite; }
@@ -537,8 +550,56 @@ class SqliteDatabase final : public Database {
     readers_cv_.notify_one();
   }
 
+  // After each commit (on the writer thread), once the WAL holds db_sqlite_wal_autocheckpoint_pages:
+  // the checkpointer copies the bulk of it into the database on its own thread; when it is done
+  // the writer checkpoints the few pages committed meanwhile (so the checkpoint completes and
+  // the next commit starts the WAL over). At four times the threshold (readers holding old
+  // snapshots, or a checkpointer that cannot keep up) the writer checkpoints at once.
+  static int on_wal_commit(void* self, sqlite3* handle, const char*, int pages) {
+    auto* db = static_cast<SqliteDatabase*>(self);
+    if (pages < limits::db_sqlite_wal_autocheckpoint_pages) return SQLITE_OK;
+    bool finish = pages >= 4 * limits::db_sqlite_wal_autocheckpoint_pages;
+    {
+      std::lock_guard lock(db->checkpoint_mu_);
+      if (db->checkpoint_ == Checkpoint::idle) {
+        db->checkpoint_ = Checkpoint::wanted;
+        db->checkpoint_cv_.notify_one();
+      } else if (db->checkpoint_ == Checkpoint::done) {
+        db->checkpoint_ = Checkpoint::idle;
+        finish = true;
+      }
+    }
+    if (finish)
+      (void)sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+
+  void checkpoint_loop() {
+    for (;;) {
+      {
+        std::unique_lock lock(checkpoint_mu_);
+        checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_ == Checkpoint::wanted; });
+        if (checkpoint_stop_) return;
+        checkpoint_ = Checkpoint::running;
+      }
+      // PASSIVE: copies what no reader still needs and never blocks the writer.
+      (void)sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      nullptr, nullptr);
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_ = Checkpoint::done;
+    }
+  }
+
+  enum class Checkpoint { idle, wanted, running, done };
+
   std::unique_ptr<Conn> writer_;  // used only by writer_thread_ once it runs
   std::thread writer_thread_;
+  std::unique_ptr<Conn> checkpointer_;  // used only by checkpoint_thread_
+  std::thread checkpoint_thread_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  Checkpoint checkpoint_ = Checkpoint::idle;
+  bool checkpoint_stop_ = false;
 
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable queue_cv_;
