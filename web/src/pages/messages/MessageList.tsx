@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ThreadMessage } from '../../api';
+import { MessageAttachments } from './Attachments';
 
 /** A conversation, oldest first; `me` is the side reading it (their messages sit on the right). */
 export function MessageList({ messages, me, otherName }: { messages: ThreadMessage[]; me: 'seller' | 'buyer'; otherName: string }) {
@@ -22,7 +23,8 @@ export function MessageList({ messages, me, otherName }: { messages: ThreadMessa
               {who} · {dateTime.format(new Date(m.created_at))}
               {m.broadcast_id ? ` · ${t('messages.thread.broadcast')}` : ''}
             </span>
-            <p className="bubble__body">{m.body}</p>
+            {m.body ? <p className="bubble__body">{m.body}</p> : null}
+            <MessageAttachments attachments={m.attachments ?? []} />
           </li>
         );
       })}
