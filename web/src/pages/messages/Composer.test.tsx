@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../../i18n';
 import { ApiError, type Attachment, type ThreadMessage } from '../../api';
 import { Composer } from './Composer';
-import { MessageList } from './MessageList';
+import { Linkified, MessageList } from './MessageList';
 
 const att = (id: string, filename: string, size: number, image = false): Attachment => ({
   id,
@@ -180,3 +180,19 @@ describe('sent attachments', () => {
     expect(file.textContent).toContain('1.5 MB');
   });
 });
+
+describe('links in messages', () => {
+  it('turns web addresses into links that open in a new tab, and nothing else', () => {
+    render(
+      <p data-testid="text">
+        <Linkified text={'Docs: https://example.com/guide?x=1. Old: http://a.test/b), not javascript:alert(1) or www.c.test'} />
+      </p>,
+    );
+    const links = within(screen.getByTestId('text')).getAllByRole('link');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/guide?x=1', 'http://a.test/b']);
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    expect(links[0]?.getAttribute('target')).toBe('_blank');
+    expect(screen.getByTestId('text').textContent).toBe('Docs: https://example.com/guide?x=1. Old: http://a.test/b), not javascript:alert(1) or www.c.test');
+  });
+});
+
