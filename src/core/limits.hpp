@@ -95,6 +95,11 @@ inline constexpr int thread_messages_shown_max = 500;   // a thread view's newes
 inline constexpr int thread_purchases_shown_max = 20;   // purchases beside a thread
 inline constexpr size_t broadcast_product_ids_max = 100;
 inline constexpr int broadcast_batch = 200;             // recipients posted per transaction
+// Attachments on messages (Issue 6): one file's bytes (413 body_too_large above it), files per
+// message or saved reply, and uploads not yet sent that one owner may hold from the last day.
+inline constexpr size_t attachment_bytes_max = 10 * 1024 * 1024;
+inline constexpr size_t message_attachments_max = 10;
+inline constexpr int attachment_unsent_per_day_max = 50;
 
 // Store settings
 inline constexpr int hold_period_days_max = 90;

@@ -1,5 +1,7 @@
 #include "flows/messaging.hpp"
 
+#include <algorithm>
+
 #include "core/limits.hpp"
 #include "core/validation.hpp"
 #include "modules/accounts/accounts.hpp"
@@ -29,13 +31,36 @@ std::string thread_url(const MessagingDeps& d, Side reader, const std::string& t
   return d.public_url + (reader == Side::seller ? "/inbox/" : "/messages/") + thread_id;
 }
 
+// The email's word on a message's files: their names and sizes and where to get them (the
+// thread), never the files themselves.
+std::string attachments_note(const MessagingDeps& d, Side reader, const messaging::Thread& t,
+                             const messaging::Message& m) {
+  if (m.attachments.empty()) return {};
+  std::string out = m.attachments.size() == 1
+                        ? "1 file attached"
+                        : std::to_string(m.attachments.size()) + " files attached";
+  out += " (open the conversation to see them: " + thread_url(d, reader, t.public_id) + "):\n";
+  for (const auto& a : m.attachments)
+    out += "- " + a.filename + " (" + messaging::human_size(a.size_bytes) + ")\n";
+  return out;
+}
+
+// The message's text and its files' note, for an email.
+std::string email_text(const MessagingDeps& d, Side reader, const messaging::Thread& t,
+                       const messaging::Message& m) {
+  const auto note = attachments_note(d, reader, t, m);
+  if (m.body.empty()) return note;
+  return note.empty() ? m.body : m.body + "\n\n" + note;
+}
+
 // The email about a new message, to the side that did not write it. Mail to buyers is not
 // transactional (R-MSG-5): it carries the RFC 8058 one-click headers and is not sent to an
 // address that unsubscribed from the store (the message still lands in the thread).
 Result<void> notify(db::Tx& tx, const MessagingDeps& d, const Parties& p,
                     const messaging::Thread& t, const messaging::Message& m, Micros now) {
   if (m.author == "buyer") {
-    std::string body = p.customer.name + " (" + p.customer.email + ") wrote:\n\n" + m.body +
+    std::string body = p.customer.name + " (" + p.customer.email + ") wrote:\n\n" +
+                       email_text(d, Side::seller, t, m) +
                        "\n\nReply in your inbox: " + thread_url(d, Side::seller, t.public_id) + "\n";
     return outbox::enqueue(tx, p.store.id,
                            outbox::OutgoingEmail{"message_to_seller", "Shopdesk", p.store.name,
@@ -49,7 +74,7 @@ Result<void> notify(db::Tx& tx, const MessagingDeps& d, const Parties& p,
   const auto unsubscribe_url =
       d.public_url + "/api/v1/unsubscribe/" +
       messaging::unsubscribe_token(d.link_key, p.store.public_id, canonical);
-  std::string body = m.body + "\n\n--\nReply to " + p.store.name + ": " +
+  std::string body = email_text(d, Side::buyer, t, m) + "\n\n--\nReply to " + p.store.name + ": " +
                      thread_url(d, Side::buyer, t.public_id) +
                      "\nStop these emails from " + p.store.name + ": " + unsubscribe_url + "\n";
   return outbox::enqueue(
@@ -83,30 +108,75 @@ Result<messaging::PlaceholderContext> context_of(db::Tx& tx, const MessagingDeps
   return c;
 }
 
-// The seller's text: the body or the saved reply's, placeholders filled.
-Result<std::string> seller_text(db::Tx& tx, const MessagingDeps& d, const Parties& p,
-                                const SellerMessage& m) {
+// What a message carries: its text (placeholders filled) and its files.
+struct Outgoing {
+  std::string body;
+  std::vector<messaging::Attachment> attachments;
+};
+
+// Adds the uploads `ids` names (the owner's, else attachment_not_found) after `out`'s, each once,
+// at most limits::message_attachments_max in all.
+Result<void> add_owned(db::Tx& tx, std::vector<messaging::Attachment>& out, int64_t store_id,
+                       Side side, int64_t user_id, const std::vector<std::string>& ids) {
+  for (auto& a : SD_TRY(messaging::owned_attachments(tx, store_id, side, user_id, ids))) {
+    const bool seen = std::any_of(out.begin(), out.end(),
+                                  [&](const messaging::Attachment& b) { return b.id == a.id; });
+    if (!seen) out.push_back(std::move(a));
+  }
+  if (out.size() > limits::message_attachments_max)
+    return fail(ErrorKind::invalid_input, "too_many_attachments",
+                "a message carries at most " + std::to_string(limits::message_attachments_max) +
+                    " attachments",
+                "attachment_ids");
+  return {};
+}
+
+bool blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  });
+}
+
+// A message's text: empty when it has files and no words, else a valid body.
+Result<std::string> text_of(std::string text, const std::vector<messaging::Attachment>& files) {
+  if (!files.empty() && blank(text)) return std::string();
+  SD_TRY_VOID(messaging::validate_body(text));
+  return text;
+}
+
+// The seller's message: the body or the saved reply's (with its files), placeholders filled,
+// plus the seller's uploads.
+Result<Outgoing> seller_outgoing(db::Tx& tx, const MessagingDeps& d, const Parties& p,
+                                 const SellerMessage& m) {
+  Outgoing out;
   std::string raw;
   if (m.saved_reply_id) {
     auto reply = messaging::get_saved_reply(tx, p.store.id, *m.saved_reply_id);
     if (!reply && reply.error().kind == ErrorKind::not_found)
       return fail(ErrorKind::invalid_input, "saved_reply_not_found", "no such saved reply",
                   "saved_reply_id");
-    raw = SD_TRY(std::move(reply)).body;
+    auto r = SD_TRY(std::move(reply));
+    raw = std::move(r.body);
+    out.attachments = std::move(r.attachments);
   } else {
-    raw = *m.body;
+    raw = m.body.value_or("");
   }
-  auto filled = SD_TRY(messaging::fill_placeholders(raw, SD_TRY(context_of(tx, d, p))));
-  SD_TRY_VOID(messaging::validate_body(filled));
-  return filled;
+  SD_TRY_VOID(add_owned(tx, out.attachments, p.store.id, Side::seller, 0, m.attachment_ids));
+  if (!out.attachments.empty() && blank(raw)) return out;
+  out.body = SD_TRY(text_of(SD_TRY(messaging::fill_placeholders(raw, SD_TRY(context_of(tx, d, p)))),
+                            out.attachments));
+  return out;
 }
 
 Result<Sent> post_and_notify(db::Tx& tx, const MessagingDeps& d, const Parties& p,
                              const messaging::Thread& t, std::string_view author,
                              const std::string& body, std::optional<int64_t> broadcast_id,
-                             std::optional<std::string> broadcast_public_id, Micros now) {
+                             std::optional<std::string> broadcast_public_id, Micros now,
+                             const std::vector<messaging::Attachment>& attachments = {}) {
   auto m = SD_TRY(messaging::post_message(tx, t, author, body, broadcast_id, now));
   m.broadcast_public_id = std::move(broadcast_public_id);
+  SD_TRY_VOID(messaging::attach_to_message(tx, m.id, attachments));
+  m.attachments = attachments;
   SD_TRY_VOID(notify(tx, d, p, t, m, now));
   return Sent{t.public_id, std::move(m), t.created_at == now && t.last_message_at == now};
 }
@@ -192,8 +262,9 @@ Result<Sent> seller_post(MessagingDeps& d, int64_t store_id, std::string_view th
   return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
     const auto t = SD_TRY(messaging::get_thread(tx, store_id, thread_id));
     const auto p = SD_TRY(parties_of(tx, t));
-    const auto body = SD_TRY(seller_text(tx, d, p, m));
-    return post_and_notify(tx, d, p, t, "seller", body, std::nullopt, std::nullopt, now);
+    const auto out = SD_TRY(seller_outgoing(tx, d, p, m));
+    return post_and_notify(tx, d, p, t, "seller", out.body, std::nullopt, std::nullopt, now,
+                           out.attachments);
   });
 }
 
@@ -203,9 +274,10 @@ Result<Sent> seller_post_to_customer(MessagingDeps& d, int64_t store_id,
   return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
     const auto c = SD_TRY(orders::get_customer_by_public_id(tx, store_id, customer_id));
     Parties p{SD_TRY(stores::get_store(tx, store_id)), c};
-    const auto body = SD_TRY(seller_text(tx, d, p, m));
+    const auto out = SD_TRY(seller_outgoing(tx, d, p, m));
     const auto t = SD_TRY(messaging::open_thread(tx, store_id, c.id, c.user_id, Side::seller, now));
-    return post_and_notify(tx, d, p, t, "seller", body, std::nullopt, std::nullopt, now);
+    return post_and_notify(tx, d, p, t, "seller", out.body, std::nullopt, std::nullopt, now,
+                           out.attachments);
   });
 }
 
@@ -228,8 +300,8 @@ Result<ThreadView> buyer_thread(MessagingDeps& d, int64_t user_id, std::string_v
 }
 
 Result<Sent> buyer_post_to_store(MessagingDeps& d, int64_t user_id, std::string_view store_slug,
-                                 const std::string& body) {
-  SD_TRY_VOID(messaging::validate_body(body));
+                                 const BuyerMessage& m) {
+  if (m.attachment_ids.empty()) SD_TRY_VOID(messaging::validate_body(m.body));
   const auto now = d.clock.now();
   return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
     const auto store = SD_TRY(stores::get_store_by_slug(tx, store_slug));
@@ -249,22 +321,118 @@ Result<Sent> buyer_post_to_store(MessagingDeps& d, int64_t user_id, std::string_
       thread = SD_TRY(messaging::open_thread(tx, store.id, c.id, user_id, Side::buyer, now));
     }
     const auto p = SD_TRY(parties_of(tx, *thread));
-    auto sent = SD_TRY(post_and_notify(tx, d, p, *thread, "buyer", body, std::nullopt, std::nullopt, now));
+    // The files are checked after the thread (and maybe the customer) were written: a refusal
+    // rolls all of it back, as any failure of this transaction does.
+    std::vector<messaging::Attachment> files;
+    SD_TRY_VOID(add_owned(tx, files, store.id, Side::buyer, user_id, m.attachment_ids));
+    const auto body = SD_TRY(text_of(m.body, files));
+    auto sent = SD_TRY(post_and_notify(tx, d, p, *thread, "buyer", body, std::nullopt, std::nullopt,
+                                       now, files));
     SD_TRY_VOID(answer_if_away(tx, d, p, *thread, now));
     return sent;
   });
 }
 
 Result<Sent> buyer_post(MessagingDeps& d, int64_t user_id, std::string_view thread_id,
-                        const std::string& body) {
-  SD_TRY_VOID(messaging::validate_body(body));
+                        const BuyerMessage& m) {
+  if (m.attachment_ids.empty()) SD_TRY_VOID(messaging::validate_body(m.body));
   const auto now = d.clock.now();
   return d.db.write<Sent>([&](db::Tx& tx) -> Result<Sent> {
     const auto t = SD_TRY(messaging::get_buyer_thread(tx, user_id, thread_id));
     const auto p = SD_TRY(parties_of(tx, t));
-    auto sent = SD_TRY(post_and_notify(tx, d, p, t, "buyer", body, std::nullopt, std::nullopt, now));
+    std::vector<messaging::Attachment> files;
+    SD_TRY_VOID(add_owned(tx, files, t.store_id, Side::buyer, user_id, m.attachment_ids));
+    const auto body = SD_TRY(text_of(m.body, files));
+    auto sent = SD_TRY(post_and_notify(tx, d, p, t, "buyer", body, std::nullopt, std::nullopt, now,
+                                       files));
     SD_TRY_VOID(answer_if_away(tx, d, p, t, now));
     return sent;
+  });
+}
+
+Result<messaging::Attachment> upload_attachment(MessagingDeps& d, const files::FileStore& files,
+                                                const AttachmentUpload& up, std::string_view bytes) {
+  SD_TRY_VOID(catalog::check_filename(up.filename));
+  if (bytes.empty())
+    return fail(ErrorKind::invalid_input, "file_empty", "the uploaded file is empty", "body");
+  if (bytes.size() > limits::attachment_bytes_max)  // the route's body limit answers 413 first
+    return fail(ErrorKind::invalid_input, "file_too_large", "the uploaded file is too large", "body");
+  const auto since = d.clock.now() - kMicrosPerDay;
+  // Too many unsent uploads: one owner cannot fill the disk with files nobody receives.
+  const auto check_room = [&](db::Tx& tx, int64_t store_id) -> Result<void> {
+    if (SD_TRY(messaging::count_unsent_attachments(tx, store_id, up.side, up.user_id, since)) >=
+        limits::attachment_unsent_per_day_max)
+      return fail(ErrorKind::rate_limited, "too_many_uploads",
+                  "You uploaded " + std::to_string(limits::attachment_unsent_per_day_max) +
+                      " files in the last day that were never sent. Send them, or try again "
+                      "tomorrow.");
+    return {};
+  };
+  // The store first (a buyer names it by slug), so nothing reaches the disk for a bad request.
+  const auto store_id = SD_TRY(d.db.read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+    const int64_t id =
+        up.side == Side::seller ? up.store_id : SD_TRY(stores::get_store_by_slug(tx, up.store_slug)).id;
+    SD_TRY_VOID(check_room(tx, id));
+    return id;
+  }));
+  messaging::NewAttachment n;
+  n.store_id = store_id;
+  n.side = up.side;
+  n.user_id = up.user_id;
+  n.filename = up.filename;
+  n.type = messaging::sniff_attachment(up.filename, bytes);
+  // Slow work outside the transaction; a blob a failed insert leaves is content-addressed, so a
+  // retry reuses it.
+  const auto blob = SD_TRY(files.put(bytes));
+  n.size_bytes = blob.size_bytes;
+  n.sha256 = blob.sha256;
+  n.storage_key = blob.storage_key;
+  const auto now = d.clock.now();
+  return d.db.write<messaging::Attachment>([&](db::Tx& tx) -> Result<messaging::Attachment> {
+    SD_TRY_VOID(check_room(tx, store_id));
+    return messaging::add_attachment(tx, n, now);
+  });
+}
+
+Result<messaging::Attachment> seller_attachment(MessagingDeps& d, int64_t store_id,
+                                                std::string_view attachment_id) {
+  return d.db.read<messaging::Attachment>(
+      [&](db::Tx& tx) { return messaging::seller_attachment(tx, store_id, attachment_id); });
+}
+
+Result<messaging::Attachment> buyer_attachment(MessagingDeps& d, int64_t user_id,
+                                               std::string_view attachment_id) {
+  return d.db.read<messaging::Attachment>(
+      [&](db::Tx& tx) { return messaging::buyer_attachment(tx, user_id, attachment_id); });
+}
+
+Result<messaging::SavedReply> create_saved_reply(MessagingDeps& d, int64_t store_id,
+                                                 const std::string& title, const std::string& body,
+                                                 const std::vector<std::string>& attachment_ids) {
+  const auto now = d.clock.now();
+  return d.db.write<messaging::SavedReply>([&](db::Tx& tx) -> Result<messaging::SavedReply> {
+    std::vector<messaging::Attachment> files;
+    SD_TRY_VOID(add_owned(tx, files, store_id, Side::seller, 0, attachment_ids));
+    auto reply = SD_TRY(messaging::create_saved_reply(tx, store_id, title, body, now));
+    SD_TRY_VOID(messaging::set_saved_reply_attachments(tx, reply.id, files));
+    reply.attachments = std::move(files);
+    return reply;
+  });
+}
+
+Result<messaging::SavedReply> update_saved_reply(
+    MessagingDeps& d, int64_t store_id, std::string_view saved_reply_id,
+    const std::optional<std::string>& title, const std::optional<std::string>& body,
+    const std::optional<std::vector<std::string>>& attachment_ids) {
+  const auto now = d.clock.now();
+  return d.db.write<messaging::SavedReply>([&](db::Tx& tx) -> Result<messaging::SavedReply> {
+    auto reply = SD_TRY(messaging::update_saved_reply(tx, store_id, saved_reply_id, title, body, now));
+    if (!attachment_ids) return reply;
+    std::vector<messaging::Attachment> files;
+    SD_TRY_VOID(add_owned(tx, files, store_id, Side::seller, 0, *attachment_ids));
+    SD_TRY_VOID(messaging::set_saved_reply_attachments(tx, reply.id, files));
+    reply.attachments = std::move(files);
+    return reply;
   });
 }
 

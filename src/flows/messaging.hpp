@@ -1,7 +1,8 @@
 // Conversations (R-MSG-1..5, R-AUTO-2): threads between a store and a customer, seller
 // messages with placeholders and saved replies, broadcasts sent by a durable job, the email
 // notification of each new message (through the outbox, in the message's transaction) and
-// one-click unsubscribes. Each function owns its transaction.
+// one-click unsubscribes; attachments either side uploads and sends. Each function owns its
+// transaction.
 #pragma once
 
 #include <optional>
@@ -13,6 +14,7 @@
 #include "modules/messaging/messaging.hpp"
 #include "modules/orders/orders.hpp"
 #include "platform/db/database.hpp"
+#include "platform/files/files.hpp"
 
 namespace sd::flows {
 
@@ -37,10 +39,20 @@ struct Sent {
   bool thread_opened = false;
 };
 
-// A seller's message: a body, or a saved reply (its body), placeholders filled either way.
+// A seller's message: a body, or a saved reply (its body and attachments), placeholders filled
+// either way, plus uploads of the store's seller (attachment ids, "att_…"). The body may be
+// empty when the message carries attachments.
 struct SellerMessage {
   std::optional<std::string> body;
   std::optional<std::string> saved_reply_id;
+  std::vector<std::string> attachment_ids;
+};
+
+// A buyer's message: the body (empty allowed with attachments) and the buyer's own uploads to
+// the store.
+struct BuyerMessage {
+  std::string body;
+  std::vector<std::string> attachment_ids;
 };
 
 struct ThreadPage {
@@ -69,11 +81,41 @@ Result<ThreadView> buyer_thread(MessagingDeps& d, int64_t user_id, std::string_v
 // Opens (or continues) the buyer's thread with the store. A blocked buyer cannot open one:
 // forbidden `message_not_allowed`, a neutral message.
 Result<Sent> buyer_post_to_store(MessagingDeps& d, int64_t user_id, std::string_view store_slug,
-                                 const std::string& body);
+                                 const BuyerMessage& m);
 Result<Sent> buyer_post(MessagingDeps& d, int64_t user_id, std::string_view thread_id,
-                        const std::string& body);
+                        const BuyerMessage& m);
 
-// --- broadcasts ---
+// --- attachments (Issue 6) ---
+// Who uploads: the store's seller (store_id), or a buyer writing to the store `store_slug`.
+struct AttachmentUpload {
+  messaging::Side side = messaging::Side::seller;
+  int64_t user_id = 0;
+  int64_t store_id = 0;    // seller
+  std::string store_slug;  // buyer (not_found `store_not_found`, param store)
+  std::string filename;    // catalog::check_filename's rules
+};
+// Sniffs the type, writes the bytes to `files` (outside any transaction) and records the
+// upload. invalid_input `invalid_filename` / `file_empty`; rate_limited `too_many_uploads` when
+// the owner holds limits::attachment_unsent_per_day_max unsent uploads from the last day.
+Result<messaging::Attachment> upload_attachment(MessagingDeps& d, const files::FileStore& files,
+                                                const AttachmentUpload& up, std::string_view bytes);
+// The attachment the reader may download (messaging::seller_attachment / buyer_attachment).
+Result<messaging::Attachment> seller_attachment(MessagingDeps& d, int64_t store_id,
+                                                std::string_view attachment_id);
+Result<messaging::Attachment> buyer_attachment(MessagingDeps& d, int64_t user_id,
+                                               std::string_view attachment_id);
+
+// --- saved replies (title and body validated by the caller) ---
+Result<messaging::SavedReply> create_saved_reply(MessagingDeps& d, int64_t store_id,
+                                                 const std::string& title, const std::string& body,
+                                                 const std::vector<std::string>& attachment_ids);
+// Changes what is given; `attachment_ids` replaces the reply's attachments.
+Result<messaging::SavedReply> update_saved_reply(
+    MessagingDeps& d, int64_t store_id, std::string_view saved_reply_id,
+    const std::optional<std::string>& title, const std::optional<std::string>& body,
+    const std::optional<std::vector<std::string>>& attachment_ids);
+
+// --- broadcasts (text only: a broadcast carries no attachments) ---
 struct BroadcastInput {
   std::string audience_json;
   std::string kind;  // all | products | members

@@ -84,6 +84,15 @@ async function setupA(a) {
   const bc = await a.post('/api/v1/broadcasts', { audience: { kind: 'all' }, body: 'A broadcast' });
   expectStatus(bc, 201);
   fx.broadcastId = bc.json.id;
+  // Attachments: A's file sent in the thread, and A's buyer's file sent back in it.
+  const att = await a.request('POST', '/api/v1/attachments?filename=a-private.png', { body: Buffer.from('A private bytes') });
+  expectStatus(att, 201);
+  fx.attachmentId = att.json.id;
+  expectStatus(await a.post(`/api/v1/threads/${fx.threadId}/messages`, { body: 'A file', attachment_ids: [fx.attachmentId] }), 201);
+  const batt = await fx.buyer.request('POST', `/api/v1/my/attachments?store=${slug}&filename=buyer-private.txt`, { body: Buffer.from('buyer bytes') });
+  expectStatus(batt, 201);
+  fx.buyerAttachmentId = batt.json.id;
+  expectStatus(await fx.buyer.post(`/api/v1/my/threads/${fx.threadId}/messages`, { attachment_ids: [fx.buyerAttachmentId] }), 201);
   return fx;
 }
 
@@ -339,6 +348,31 @@ const CASES = [
     method: 'GET',
     path: (fx) => `/api/v1/broadcasts/${fx.broadcastId}`,
   },
+  // Attachments: B (a seller, and a signed-in user) downloads neither A's file nor A's buyer's.
+  {
+    name: "A's attachment (seller download)",
+    method: 'GET',
+    path: (fx) => `/api/v1/attachments/${fx.attachmentId}/content`,
+    missing: '/api/v1/attachments/att_doesnotexist0000000000/content',
+  },
+  {
+    name: "A's buyer's attachment (seller download)",
+    method: 'GET',
+    path: (fx) => `/api/v1/attachments/${fx.buyerAttachmentId}/content`,
+    missing: '/api/v1/attachments/att_doesnotexist0000000000/content',
+  },
+  {
+    name: "A's attachment (buyer download, B not in the thread)",
+    method: 'GET',
+    path: (fx) => `/api/v1/my/attachments/${fx.attachmentId}/content`,
+    missing: '/api/v1/my/attachments/att_doesnotexist0000000000/content',
+  },
+  {
+    name: "A's buyer's attachment (buyer download, B not that buyer)",
+    method: 'GET',
+    path: (fx) => `/api/v1/my/attachments/${fx.buyerAttachmentId}/content`,
+    missing: '/api/v1/my/attachments/att_doesnotexist0000000000/content',
+  },
 ];
 
 function bogusPath(path) {
@@ -416,6 +450,19 @@ describe('cross-store isolation', () => {
         assert.deepEqual(expectList(res), [], p);
         assert.ok(!res.text.includes(fx.threadId) && !res.text.includes(fx.savedReplyId), p);
       }
+    });
+
+    test(`B (${via}) cannot attach A's uploads: the same 400 as a missing id, nothing written`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const answer = async (ids) => {
+        const res = await client.post('/api/v1/saved-replies', { title: 'B reply', body: 'B body', attachment_ids: ids });
+        const e = expectError(res, 400, 'attachment_not_found', { param: 'attachment_ids' });
+        return { type: e.type, code: e.code, param: e.param };
+      };
+      const ref = await answer(['att_doesnotexist0000000000']);
+      assert.deepEqual(await answer([fx.attachmentId]), ref);
+      assert.deepEqual(await answer([fx.buyerAttachmentId]), ref);
+      assert.deepEqual(expectList(await client.get('/api/v1/saved-replies')), []);
     });
 
     test(`GET /api-tokens as B (${via}) never lists A's tokens`, async () => {

@@ -945,11 +945,29 @@ export const refunds = {
 // ---------------------------------------------------------------------------------------------
 // Messages (R-MSG-1..4): threads, saved replies, broadcasts; the buyer's side under /my/threads.
 
+/** A file on a message or saved reply; `url` is the reader's own download route. */
+export interface Attachment {
+  id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  /** A PNG, JPEG, GIF or WebP image (by its bytes): shown inline. */
+  is_image: boolean;
+  created_at: string;
+  url: string;
+}
+
+/** The server's limits on attachments (core/limits.hpp). */
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENTS_PER_MESSAGE_MAX = 10;
+
 export interface ThreadMessage {
   id: string;
   thread_id: string;
   author: 'seller' | 'buyer' | 'auto' | string;
+  /** May be empty when the message carries attachments. */
   body: string;
+  attachments?: Attachment[];
   broadcast_id: string | null;
   created_at: string;
 }
@@ -959,7 +977,7 @@ export interface ThreadRow {
   unread: boolean;
   unread_count: number;
   last_message_at: string;
-  last_message: { author: string; body: string } | null;
+  last_message: { author: string; body: string; attachment_count?: number } | null;
   opened_by: string;
   created_at: string;
   customer: { id: string; name: string; email: string };
@@ -1002,6 +1020,8 @@ export interface SavedReply {
   id: string;
   title: string;
   body: string;
+  /** Sent with the reply. */
+  attachments?: Attachment[];
   created_at: string;
   updated_at: string;
 }
@@ -1021,8 +1041,18 @@ export interface Broadcast {
   completed_at: string | null;
 }
 
-/** A message to send: a body (placeholders filled by the server) or a saved reply as it is. */
-export type OutgoingMessage = { body: string } | { saved_reply_id: string };
+/**
+ * A message to send: a body (placeholders filled by the server) or a saved reply as it is (with
+ * its files), plus uploads to attach (`attachment_ids`; then the body may be empty).
+ */
+export type OutgoingMessage = ({ body: string } | { saved_reply_id: string }) & { attachment_ids?: string[] };
+
+/** The fields of a saved reply; `attachment_ids` replaces its files. */
+export interface SavedReplyInput {
+  title?: string;
+  body?: string;
+  attachment_ids?: string[];
+}
 
 export const messaging = {
   inbox(params: { q?: string; cursor?: string }, signal?: AbortSignal): Promise<InboxPage> {
@@ -1040,14 +1070,18 @@ export const messaging = {
   savedReplies(signal?: AbortSignal): Promise<SavedReply[]> {
     return fetchAll((cursor) => apiRequest<Page<SavedReply>>('GET', `/saved-replies${query({ limit: 100, cursor })}`, undefined, { signal }));
   },
-  createSavedReply(input: { title: string; body: string }): Promise<SavedReply> {
+  createSavedReply(input: SavedReplyInput & { title: string; body: string }): Promise<SavedReply> {
     return apiRequest<SavedReply>('POST', '/saved-replies', input);
   },
-  updateSavedReply(id: string, input: { title?: string; body?: string }): Promise<SavedReply> {
+  updateSavedReply(id: string, input: SavedReplyInput): Promise<SavedReply> {
     return apiRequest<SavedReply>('PATCH', `/saved-replies/${enc(id)}`, input);
   },
   deleteSavedReply(id: string): Promise<unknown> {
     return apiRequest<unknown>('DELETE', `/saved-replies/${enc(id)}`);
+  },
+  /** Uploads a file to attach to a message or saved reply (raw body; the server sniffs the type). */
+  uploadAttachment(file: File, signal?: AbortSignal): Promise<Attachment> {
+    return uploadRaw<Attachment>(`/attachments${query({ filename: file.name })}`, file, signal);
   },
   broadcast(input: { audience: BroadcastAudience; body: string }, idempotencyKey?: string): Promise<Broadcast> {
     return apiRequest<Broadcast>('POST', '/broadcasts', input, { idempotencyKey });
@@ -1065,10 +1099,14 @@ export const buyerMessages = {
     return apiRequest<Thread>('GET', `/my/threads/${enc(id)}`, undefined, { signal });
   },
   /** Writes to a store by slug, opening the buyer's thread with it if needed. */
-  write(store: string, body: string): Promise<ThreadMessage> {
-    return apiRequest<ThreadMessage>('POST', '/my/threads', { store, body });
+  write(store: string, body: string, attachmentIds: string[] = []): Promise<ThreadMessage> {
+    return apiRequest<ThreadMessage>('POST', '/my/threads', { store, body, ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}) });
   },
-  reply(threadId: string, body: string): Promise<ThreadMessage> {
-    return apiRequest<ThreadMessage>('POST', `/my/threads/${enc(threadId)}/messages`, { body });
+  reply(threadId: string, body: string, attachmentIds: string[] = []): Promise<ThreadMessage> {
+    return apiRequest<ThreadMessage>('POST', `/my/threads/${enc(threadId)}/messages`, { body, ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}) });
+  },
+  /** Uploads a file for a message to the store `store` (its slug). */
+  uploadAttachment(store: string, file: File, signal?: AbortSignal): Promise<Attachment> {
+    return uploadRaw<Attachment>(`/my/attachments${query({ store, filename: file.name })}`, file, signal);
   },
 };

@@ -20,6 +20,7 @@ void register_routes(http::Router& router, Services& svc) {
   register_refund_routes(router, svc);
   register_dispute_routes(router, svc);
   register_messaging_routes(router, svc);
+  register_attachment_routes(router, svc);
 }
 
 }  // namespace sd::api

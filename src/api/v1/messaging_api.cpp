@@ -1,8 +1,10 @@
 // Conversations (R-MSG-1..5): the seller's inbox, threads and messages, saved replies and
-// broadcasts; the buyer's threads; the one-click unsubscribe URL of buyer emails.
+// broadcasts; the buyer's threads; the one-click unsubscribe URL of buyer emails. Messages and
+// saved replies carry attachments (uploaded and downloaded in attachments_api.cpp).
 #include <nlohmann/json.hpp>
 
 #include "api/v1/context.hpp"
+#include "api/v1/messaging_json.hpp"
 #include "api/v1/routes.hpp"
 #include "core/limits.hpp"
 #include "core/time.hpp"
@@ -16,10 +18,22 @@ flows::MessagingDeps deps_of(Ctx& ctx) {
   return flows::MessagingDeps{*ctx.svc.db, *ctx.svc.clock, ctx.svc.public_url, ctx.svc.link_key};
 }
 
-nlohmann::json message_json(const messaging::Message& m) {
+using messaging::Side;
+
+Side side_of(bool seller) { return seller ? Side::seller : Side::buyer; }
+
+nlohmann::json attachments_json(const std::vector<messaging::Attachment>& list, Side viewer) {
+  auto out = nlohmann::json::array();
+  for (const auto& a : list) out.push_back(attachment_json(a, viewer));
+  return out;
+}
+
+// `viewer` picks the download URL of each attachment (the seller's or the buyer's route).
+nlohmann::json message_json(const messaging::Message& m, Side viewer) {
   return {{"id", m.public_id},
           {"author", m.author},
           {"body", m.body},
+          {"attachments", attachments_json(m.attachments, viewer)},
           {"broadcast_id", m.broadcast_public_id ? nlohmann::json(*m.broadcast_public_id)
                                                  : nlohmann::json(nullptr)},
           {"created_at", format_rfc3339(m.created_at)}};
@@ -30,7 +44,10 @@ nlohmann::json row_json(const messaging::ThreadRow& r, bool seller) {
                       {"unread", (seller ? r.thread.seller_unread : r.thread.buyer_unread) > 0},
                       {"unread_count", seller ? r.thread.seller_unread : r.thread.buyer_unread},
                       {"last_message_at", format_rfc3339(r.thread.last_message_at)},
-                      {"last_message", {{"author", r.last_author}, {"body", r.last_body}}},
+                      {"last_message",
+                       {{"author", r.last_author},
+                        {"body", r.last_body},
+                        {"attachment_count", r.last_attachments}}},
                       {"opened_by", r.thread.opened_by},
                       {"created_at", format_rfc3339(r.thread.created_at)}};
   if (seller) {
@@ -43,7 +60,7 @@ nlohmann::json row_json(const messaging::ThreadRow& r, bool seller) {
 
 nlohmann::json view_json(const flows::ThreadView& v, bool seller) {
   auto messages = nlohmann::json::array();
-  for (const auto& m : v.messages) messages.push_back(message_json(m));
+  for (const auto& m : v.messages) messages.push_back(message_json(m, side_of(seller)));
   nlohmann::json j = {{"id", v.thread.public_id},
                       {"opened_by", v.thread.opened_by},
                       {"created_at", format_rfc3339(v.thread.created_at)},
@@ -66,29 +83,61 @@ nlohmann::json view_json(const flows::ThreadView& v, bool seller) {
   return j;
 }
 
-nlohmann::json sent_json(const flows::Sent& s) {
-  auto j = message_json(s.message);
+nlohmann::json sent_json(const flows::Sent& s, Side viewer) {
+  auto j = message_json(s.message, viewer);
   j["thread_id"] = s.thread_public_id;
   return j;
 }
 
+// `attachment_ids`: a list of at most limits::message_attachments_max upload ids.
+Result<std::optional<std::vector<std::string>>> decode_attachment_ids(JsonFields& f) {
+  const auto* raw = f.raw("attachment_ids");
+  if (raw == nullptr || raw->is_null()) return std::optional<std::vector<std::string>>{};
+  if (!raw->is_array())
+    return fail(ErrorKind::invalid_input, "invalid_type", "attachment_ids must be a list of attachment ids",
+                "attachment_ids");
+  if (raw->size() > limits::message_attachments_max)
+    return fail(ErrorKind::invalid_input, "too_many_attachments",
+                "a message carries at most " + std::to_string(limits::message_attachments_max) +
+                    " attachments",
+                "attachment_ids");
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < raw->size(); ++i) {
+    const auto& v = (*raw)[i];
+    if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
+        v.get_ref<const std::string&>().size() > 64)
+      return fail(ErrorKind::invalid_input, "invalid_type", "an attachment id must be a string",
+                  "attachment_ids[" + std::to_string(i) + "]");
+    ids.push_back(v.get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>{std::move(ids)};
+}
+
+// A body, or a saved reply, or only attachments (then the body may be absent or empty).
 Result<flows::SellerMessage> decode_seller_message(Ctx& ctx) {
   JsonFields f(ctx.body);
   flows::SellerMessage m;
   m.body = SD_TRY(f.optional_string("body", 0, limits::message_body_bytes_max));
   m.saved_reply_id = SD_TRY(f.optional_string("saved_reply_id", 1, 64));
+  m.attachment_ids = SD_TRY(decode_attachment_ids(f)).value_or(std::vector<std::string>{});
   SD_TRY_VOID(f.finish());
-  if (m.body.has_value() == m.saved_reply_id.has_value())
+  if (m.body && m.saved_reply_id)
     return fail(ErrorKind::invalid_input, "required", "give either body or saved_reply_id", "body");
-  if (m.body) SD_TRY_VOID(messaging::validate_body(*m.body));
+  if (!m.body && !m.saved_reply_id && m.attachment_ids.empty())
+    return fail(ErrorKind::invalid_input, "required",
+                "give a body, a saved_reply_id or attachment_ids", "body");
+  if (m.body && m.attachment_ids.empty()) SD_TRY_VOID(messaging::validate_body(*m.body));
   return m;
 }
 
-Result<std::string> decode_body(Ctx& ctx) {
-  JsonFields f(ctx.body);
-  auto body = SD_TRY(f.required_string("body", 0, limits::message_body_bytes_max));
+// The buyer's message: a body, attachments, or both.
+Result<flows::BuyerMessage> decode_buyer_message(JsonFields& f) {
+  flows::BuyerMessage m;
+  m.body = SD_TRY(f.optional_string("body", 0, limits::message_body_bytes_max)).value_or("");
+  m.attachment_ids = SD_TRY(decode_attachment_ids(f)).value_or(std::vector<std::string>{});
   SD_TRY_VOID(f.finish());
-  return body;
+  if (m.attachment_ids.empty()) SD_TRY_VOID(messaging::validate_body(m.body));
+  return m;
 }
 
 nlohmann::json page_json(const flows::ThreadPage& p, bool seller) {
@@ -130,14 +179,17 @@ Result<http::Response> thread(Ctx& ctx) {
 Result<http::Response> post_to_thread(Ctx& ctx) {
   const auto m = SD_TRY(decode_seller_message(ctx));
   auto d = deps_of(ctx);
-  return json_ok(sent_json(SD_TRY(flows::seller_post(d, ctx.store_id, ctx.req.path_param("id"), m))), 201);
+  return json_ok(
+      sent_json(SD_TRY(flows::seller_post(d, ctx.store_id, ctx.req.path_param("id"), m)), Side::seller),
+      201);
 }
 
 Result<http::Response> post_to_customer(Ctx& ctx) {
   const auto m = SD_TRY(decode_seller_message(ctx));
   auto d = deps_of(ctx);
   return json_ok(
-      sent_json(SD_TRY(flows::seller_post_to_customer(d, ctx.store_id, ctx.req.path_param("id"), m))),
+      sent_json(SD_TRY(flows::seller_post_to_customer(d, ctx.store_id, ctx.req.path_param("id"), m)),
+                Side::seller),
       201);
 }
 
@@ -147,6 +199,7 @@ nlohmann::json reply_json(const messaging::SavedReply& r) {
   return {{"id", r.public_id},
           {"title", r.title},
           {"body", r.body},
+          {"attachments", attachments_json(r.attachments, Side::seller)},
           {"created_at", format_rfc3339(r.created_at)},
           {"updated_at", format_rfc3339(r.updated_at)}};
 }
@@ -174,14 +227,14 @@ Result<http::Response> create_reply(Ctx& ctx) {
   JsonFields f(ctx.body);
   auto title = SD_TRY(f.required_string("title", 1, limits::saved_reply_title_bytes_max));
   auto body = SD_TRY(f.required_string("body", 0, limits::message_body_bytes_max));
+  const auto attachment_ids = SD_TRY(decode_attachment_ids(f));
   SD_TRY_VOID(f.finish());
   SD_TRY_VOID(messaging::validate_body(title, "title"));
   SD_TRY_VOID(messaging::validate_body(body));
   SD_TRY_VOID(messaging::check_placeholders(body));
-  const auto now = ctx.svc.clock->now();
-  auto r = SD_TRY(ctx.svc.db->write<messaging::SavedReply>([&](db::Tx& tx) {
-    return messaging::create_saved_reply(tx, ctx.store_id, title, body, now);
-  }));
+  auto d = deps_of(ctx);
+  auto r = SD_TRY(flows::create_saved_reply(d, ctx.store_id, title, body,
+                                            attachment_ids.value_or(std::vector<std::string>{})));
   return json_ok(reply_json(r), 201);
 }
 
@@ -196,16 +249,16 @@ Result<http::Response> patch_reply(Ctx& ctx) {
   JsonFields f(ctx.body);
   auto title = SD_TRY(f.optional_string("title", 1, limits::saved_reply_title_bytes_max));
   auto body = SD_TRY(f.optional_string("body", 0, limits::message_body_bytes_max));
+  const auto attachment_ids = SD_TRY(decode_attachment_ids(f));
   SD_TRY_VOID(f.finish());
   if (title) SD_TRY_VOID(messaging::validate_body(*title, "title"));
   if (body) {
     SD_TRY_VOID(messaging::validate_body(*body));
     SD_TRY_VOID(messaging::check_placeholders(*body));
   }
-  const auto now = ctx.svc.clock->now();
-  auto r = SD_TRY(ctx.svc.db->write<messaging::SavedReply>([&](db::Tx& tx) {
-    return messaging::update_saved_reply(tx, ctx.store_id, ctx.req.path_param("id"), title, body, now);
-  }));
+  auto d = deps_of(ctx);
+  auto r = SD_TRY(flows::update_saved_reply(d, ctx.store_id, ctx.req.path_param("id"), title, body,
+                                            attachment_ids));
   return json_ok(reply_json(r));
 }
 
@@ -305,16 +358,19 @@ Result<http::Response> my_thread(Ctx& ctx) {
 Result<http::Response> my_new_message(Ctx& ctx) {
   JsonFields f(ctx.body);
   auto store = SD_TRY(f.required_string("store", 1, 200));
-  auto body = SD_TRY(f.required_string("body", 0, limits::message_body_bytes_max));
-  SD_TRY_VOID(f.finish());
+  const auto m = SD_TRY(decode_buyer_message(f));
   auto d = deps_of(ctx);
-  return json_ok(sent_json(SD_TRY(flows::buyer_post_to_store(d, ctx.who().user.id, store, body))), 201);
+  return json_ok(
+      sent_json(SD_TRY(flows::buyer_post_to_store(d, ctx.who().user.id, store, m)), Side::buyer), 201);
 }
 
 Result<http::Response> my_reply(Ctx& ctx) {
-  const auto body = SD_TRY(decode_body(ctx));
+  JsonFields f(ctx.body);
+  const auto m = SD_TRY(decode_buyer_message(f));
   auto d = deps_of(ctx);
-  return json_ok(sent_json(SD_TRY(flows::buyer_post(d, ctx.who().user.id, ctx.req.path_param("id"), body))), 201);
+  return json_ok(
+      sent_json(SD_TRY(flows::buyer_post(d, ctx.who().user.id, ctx.req.path_param("id"), m)), Side::buyer),
+      201);
 }
 
 // RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" (form-encoded) without any

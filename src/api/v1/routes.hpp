@@ -21,5 +21,6 @@ void register_block_routes(http::Router& router, Services& svc);       // blocki
 void register_refund_routes(http::Router& router, Services& svc);      // refunds and their preview
 void register_dispute_routes(http::Router& router, Services& svc);     // --test-mode: simulated disputes
 void register_messaging_routes(http::Router& router, Services& svc);   // threads, saved replies, broadcasts, unsubscribe
+void register_attachment_routes(http::Router& router, Services& svc);  // message attachments: upload, download
 
 }  // namespace sd::api

@@ -2,7 +2,9 @@
 // both sides and read/unread per side; saved replies; broadcasts, whose recipients are rows
 // posted to once each by a durable job; per-store unsubscribes from non-transactional mail.
 // Placeholders in seller messages are pure rules here; the flow (flows/messaging) fills them
-// from the thread's context, which other modules own.
+// from the thread's context, which other modules own. Attachments: files either side uploads
+// (bytes in platform/files), owned by the store and the uploading side, linked to the messages
+// and saved replies that carry them.
 #pragma once
 
 #include <array>
@@ -34,13 +36,30 @@ struct Thread {
   int64_t buyer_unread = 0;
 };
 
+// An uploaded file for a store's conversations (Issue 6).
+struct Attachment {
+  int64_t id = 0;
+  std::string public_id;  // "att_…"
+  int64_t store_id = 0;
+  Side side = Side::seller;  // who uploaded it: the store's seller, or the buyer `user_id`
+  int64_t user_id = 0;
+  std::string filename;
+  std::string content_type;  // sniff_attachment's, never the client's
+  bool is_image = false;     // a raster image a browser may show inline
+  int64_t size_bytes = 0;
+  std::string sha256;
+  std::string storage_key;
+  Micros created_at = 0;
+};
+
 struct Message {
   int64_t id = 0;
   std::string public_id;  // "msg_…"
   std::string author;     // seller | buyer | auto
-  std::string body;
+  std::string body;       // may be empty when the message carries attachments
   std::optional<std::string> broadcast_public_id;
   Micros created_at = 0;
+  std::vector<Attachment> attachments;  // in the order they were attached
 };
 
 // A row of the seller's inbox or the buyer's thread list.
@@ -53,6 +72,7 @@ struct ThreadRow {
   std::string store_slug;
   std::string last_body;
   std::string last_author;
+  int64_t last_attachments = 0;  // files on the last message
 };
 
 struct SavedReply {
@@ -62,6 +82,7 @@ struct SavedReply {
   std::string body;
   Micros created_at = 0;
   Micros updated_at = 0;
+  std::vector<Attachment> attachments;  // sent with it
 };
 
 struct Broadcast {
@@ -116,6 +137,18 @@ Result<void> check_placeholders(std::string_view body);
 // (invalid_input `required` / `too_long` / `invalid_utf8`, param `param`).
 Result<void> validate_body(std::string_view body, const std::string& param = "body");
 
+// What an upload is, from its first bytes and then its name: PNG, JPEG, GIF and WebP by their
+// bytes only (is_image); PDF and ZIP (and ZIP-based office files) by bytes; a short list of
+// document, audio, video and text types by extension; anything else, HTML and SVG included,
+// application/octet-stream, so no active content is ever labelled as such.
+struct SniffedType {
+  std::string content_type;
+  bool is_image = false;
+};
+SniffedType sniff_attachment(std::string_view filename, std::string_view bytes);
+// A size for people in emails: "512 bytes", "12 KB", "1.2 MB" (1 KB = 1024 bytes).
+std::string human_size(int64_t bytes);
+
 // The inbox cursor: (unread first, last message time, public id) of the last row shown.
 struct InboxKey {
   bool unread = false;
@@ -156,7 +189,7 @@ Result<Thread> get_thread(db::Tx& tx, int64_t store_id, std::string_view public_
 Result<Thread> get_buyer_thread(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id);
 Result<std::optional<Thread>> find_thread(db::Tx& tx, int64_t store_id, int64_t customer_id);
 // Appends a message and updates the thread (last message, the other side's unread count,
-// first buyer message / first response for the metrics).
+// first buyer message / first response for the metrics). Attachments: attach_to_message.
 Result<Message> post_message(db::Tx& tx, const Thread& thread, std::string_view author,
                              std::string_view body, std::optional<int64_t> broadcast_id, Micros now);
 Result<void> mark_read(db::Tx& tx, int64_t thread_id, Side reader);
@@ -172,6 +205,38 @@ Result<std::vector<ThreadRow>> buyer_threads(db::Tx& tx, int64_t buyer_user_id,
 Result<std::vector<std::pair<Micros, std::optional<Micros>>>> response_samples(db::Tx& tx,
                                                                              int64_t store_id,
                                                                              Micros since);
+
+// --- attachments ---
+struct NewAttachment {
+  int64_t store_id = 0;
+  Side side = Side::seller;
+  int64_t user_id = 0;
+  std::string filename;
+  SniffedType type;
+  int64_t size_bytes = 0;
+  std::string sha256;
+  std::string storage_key;
+};
+Result<Attachment> add_attachment(db::Tx& tx, const NewAttachment& a, Micros now);
+// The owner's uploads since `since` that no message or saved reply carries.
+Result<int64_t> count_unsent_attachments(db::Tx& tx, int64_t store_id, Side side,
+                                         int64_t user_id, Micros since);
+// The uploads `public_ids` name, in that order, if each belongs to the store and the side (for a
+// buyer, to that buyer). invalid_input `attachment_not_found` (param attachment_ids) otherwise:
+// another store's, another buyer's or a missing id all answer alike.
+Result<std::vector<Attachment>> owned_attachments(db::Tx& tx, int64_t store_id, Side side,
+                                                  int64_t user_id,
+                                                  const std::vector<std::string>& public_ids);
+Result<void> attach_to_message(db::Tx& tx, int64_t message_id, const std::vector<Attachment>& a);
+// Replaces the saved reply's attachments.
+Result<void> set_saved_reply_attachments(db::Tx& tx, int64_t saved_reply_id,
+                                         const std::vector<Attachment>& a);
+// An attachment the store's seller may download: the seller's own uploads, and the buyer's once
+// a message of the store carries them. not_found `not_found` (param id) otherwise.
+Result<Attachment> seller_attachment(db::Tx& tx, int64_t store_id, std::string_view public_id);
+// An attachment the buyer may download: their own uploads, and any a message of one of their
+// threads carries. not_found `not_found` (param id) otherwise.
+Result<Attachment> buyer_attachment(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id);
 
 Result<SavedReply> create_saved_reply(db::Tx& tx, int64_t store_id, const std::string& title,
                                       const std::string& body, Micros now);

@@ -1,4 +1,5 @@
-// Pure rules of messaging: placeholders, bodies, cursors, unsubscribe tokens, metrics.
+// Pure rules of messaging: placeholders, bodies, cursors, unsubscribe tokens, metrics, what an
+// attachment is.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -241,6 +242,94 @@ ResponseMetrics response_metrics(const std::vector<std::pair<Micros, std::option
   }
   if (counted > 0) m.answered_24h_share = static_cast<double>(within) / static_cast<double>(counted);
   return m;
+}
+
+// ---- attachments ----
+
+namespace {
+
+// The lower-cased extension after the last dot ("" when none).
+std::string extension_of(std::string_view filename) {
+  const auto dot = filename.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == filename.size()) return {};
+  std::string ext(filename.substr(dot + 1));
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+bool starts_with_bytes(std::string_view bytes, std::string_view magic) {
+  return bytes.size() >= magic.size() && bytes.substr(0, magic.size()) == magic;
+}
+
+// Types known by extension. No image types (an image is what its bytes say) and nothing a
+// browser would run (HTML, SVG, XML, JavaScript): those stay application/octet-stream.
+constexpr std::pair<std::string_view, std::string_view> kByExtension[] = {
+    {"txt", "text/plain"},
+    {"md", "text/markdown"},
+    {"csv", "text/csv"},
+    {"json", "application/json"},
+    {"rtf", "application/rtf"},
+    {"doc", "application/msword"},
+    {"xls", "application/vnd.ms-excel"},
+    {"ppt", "application/vnd.ms-powerpoint"},
+    {"odt", "application/vnd.oasis.opendocument.text"},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+    {"mp3", "audio/mpeg"},
+    {"wav", "audio/wav"},
+    {"ogg", "audio/ogg"},
+    {"m4a", "audio/mp4"},
+    {"mp4", "video/mp4"},
+    {"mov", "video/quicktime"},
+    {"webm", "video/webm"},
+    {"ttf", "font/ttf"},
+    {"otf", "font/otf"},
+    {"woff", "font/woff"},
+    {"woff2", "font/woff2"},
+    {"psd", "image/vnd.adobe.photoshop"},
+};
+
+// ZIP containers named for what they hold.
+constexpr std::pair<std::string_view, std::string_view> kZipByExtension[] = {
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    {"epub", "application/epub+zip"},
+};
+
+}  // namespace
+
+SniffedType sniff_attachment(std::string_view filename, std::string_view bytes) {
+  using namespace std::string_view_literals;
+  if (starts_with_bytes(bytes, "\x89PNG\r\n\x1a\n"sv)) return {"image/png", true};
+  if (starts_with_bytes(bytes, "\xff\xd8\xff"sv)) return {"image/jpeg", true};
+  if (starts_with_bytes(bytes, "GIF87a"sv) || starts_with_bytes(bytes, "GIF89a"sv))
+    return {"image/gif", true};
+  if (bytes.size() >= 12 && starts_with_bytes(bytes, "RIFF"sv) && bytes.substr(8, 4) == "WEBP"sv)
+    return {"image/webp", true};
+  const auto ext = extension_of(filename);
+  if (starts_with_bytes(bytes, "%PDF-"sv)) return {"application/pdf", false};
+  if (starts_with_bytes(bytes, "PK\x03\x04"sv)) {
+    for (const auto& [e, type] : kZipByExtension)
+      if (ext == e) return {std::string(type), false};
+    return {"application/zip", false};
+  }
+  // A PSD's magic is "8BPS"; the extension alone does not make one (it is an image type).
+  if (ext == "psd" && !starts_with_bytes(bytes, "8BPS"sv)) return {"application/octet-stream", false};
+  for (const auto& [e, type] : kByExtension)
+    if (ext == e) return {std::string(type), false};
+  return {"application/octet-stream", false};
+}
+
+std::string human_size(int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+  const auto one_decimal = [](int64_t value, int64_t unit, const char* name) {
+    const int64_t tenths = (value * 10 + unit / 2) / unit;  // rounded to a tenth
+    if (tenths >= 100) return std::to_string((tenths + 5) / 10) + " " + name;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " " + name;
+  };
+  if (bytes < 1024 * 1024) return one_decimal(bytes, 1024, "KB");
+  if (bytes < int64_t{1024} * 1024 * 1024) return one_decimal(bytes, 1024 * 1024, "MB");
+  return one_decimal(bytes, int64_t{1024} * 1024 * 1024, "GB");
 }
 
 }  // namespace sd::messaging

@@ -134,3 +134,58 @@ TEST(ResponseMetrics, MedianAndShareWithin24h) {
 
 }  // namespace
 }  // namespace sd::messaging
+
+namespace sd::messaging {
+namespace {
+
+TEST(Attachments, SniffsImagesByBytesAndOthersByNameNeverActiveContent) {
+  using namespace std::string_literals;
+  const auto png = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR"s;
+  struct Case {
+    std::string name;
+    std::string bytes;
+    std::string type;
+    bool image;
+  } cases[] = {
+      {"photo.png", png, "image/png", true},
+      {"no-extension", png, "image/png", true},        // the bytes decide
+      {"photo.txt", png, "image/png", true},
+      {"shot.JPG", "\xff\xd8\xff\xe0\0\x10JFIF"s, "image/jpeg", true},
+      {"anim.gif", "GIF89a\x01\0"s, "image/gif", true},
+      {"pic.webp", "RIFF\x24\0\0\0WEBPVP8 "s, "image/webp", true},
+      {"riff.wav", "RIFF\x24\0\0\0WAVEfmt "s, "audio/wav", false},
+      {"fake.png", "<html><script>alert(1)</script>", "application/octet-stream", false},
+      {"page.html", "<!doctype html><p>hi", "application/octet-stream", false},
+      {"logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>", "application/octet-stream", false},
+      {"doc.pdf", "%PDF-1.7\n", "application/pdf", false},
+      {"guide.PDF", "not a pdf", "application/octet-stream", false},
+      {"files.zip", "PK\x03\x04rest"s, "application/zip", false},
+      {"letter.docx", "PK\x03\x04rest"s,
+       "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false},
+      {"notes.txt", "hello", "text/plain", false},
+      {"data.csv", "a,b\n1,2", "text/csv", false},
+      {"song.mp3", "ID3\x03", "audio/mpeg", false},
+      {"art.psd", "8BPS\0\x01", "image/vnd.adobe.photoshop", false},
+      {"art.psd", "<html>", "application/octet-stream", false},
+      {"x.", "", "application/octet-stream", false},
+  };
+  for (const auto& c : cases) {
+    const auto got = sniff_attachment(c.name, c.bytes);
+    EXPECT_EQ(got.content_type, c.type) << c.name;
+    EXPECT_EQ(got.is_image, c.image) << c.name;
+  }
+}
+
+TEST(Attachments, HumanSizes) {
+  EXPECT_EQ(human_size(1), "1 byte");
+  EXPECT_EQ(human_size(512), "512 bytes");
+  EXPECT_EQ(human_size(1024), "1.0 KB");
+  EXPECT_EQ(human_size(1536), "1.5 KB");
+  EXPECT_EQ(human_size(12 * 1024 + 300), "12 KB");
+  EXPECT_EQ(human_size(10 * 1024 * 1024), "10 MB");
+  EXPECT_EQ(human_size(1258291), "1.2 MB");
+  EXPECT_EQ(human_size(int64_t{3} * 1024 * 1024 * 1024), "3.0 GB");
+}
+
+}  // namespace
+}  // namespace sd::messaging

@@ -1,4 +1,6 @@
 // SQL of the messaging module, and nothing else.
+#include <algorithm>
+
 #include "core/ids.hpp"
 #include "modules/messaging/messaging.hpp"
 
@@ -19,10 +21,56 @@ tl::unexpected<Error> not_found(const char* what) {
 }
 
 SavedReply reply_of(const db::Row& r) {
-  return SavedReply{r.i64(0), r.text(1), r.text(2), r.text(3), r.i64(4), r.i64(5)};
+  return SavedReply{r.i64(0), r.text(1), r.text(2), r.text(3), r.i64(4), r.i64(5), {}};
 }
 
 constexpr const char* kReplyCols = "id, public_id, title, body, created_at, updated_at";
+
+constexpr const char* kAttachmentCols =
+    "a.id, a.public_id, a.store_id, a.side, a.user_id, a.filename, a.content_type, a.is_image, "
+    "a.size_bytes, a.sha256, a.storage_key, a.created_at";
+constexpr size_t kAttachmentColCount = 12;
+
+// The attachment in the row's columns [from, from + kAttachmentColCount).
+Attachment attachment_of(const db::Row& r, size_t from = 0) {
+  Attachment a;
+  a.id = r.i64(from);
+  a.public_id = r.text(from + 1);
+  a.store_id = r.i64(from + 2);
+  a.side = r.text(from + 3) == "buyer" ? Side::buyer : Side::seller;
+  a.user_id = r.i64(from + 4);
+  a.filename = r.text(from + 5);
+  a.content_type = r.text(from + 6);
+  a.is_image = r.boolean(from + 7);
+  a.size_bytes = r.i64(from + 8);
+  a.sha256 = r.text(from + 9);
+  a.storage_key = r.text(from + 10);
+  a.created_at = r.i64(from + 11);
+  return a;
+}
+
+const char* side_name(Side s) { return s == Side::seller ? "seller" : "buyer"; }
+
+// Fills each reply's attachments with one query: the store's replies created within the
+// replies' time range (a page of the list is such a range), kept for the replies given.
+Result<void> fill_reply_attachments(db::Tx& tx, int64_t store_id, std::vector<SavedReply>& replies) {
+  if (replies.empty()) return {};
+  Micros lo = replies.front().created_at, hi = lo;
+  for (const auto& r : replies) {
+    lo = std::min(lo, r.created_at);
+    hi = std::max(hi, r.created_at);
+  }
+  auto rows = SD_TRY(tx.query(std::string("SELECT l.saved_reply_id, ") + kAttachmentCols +
+                                  " FROM saved_replies r JOIN saved_reply_attachments l ON "
+                                  "l.saved_reply_id = r.id JOIN attachments a ON a.id = "
+                                  "l.attachment_id WHERE r.store_id = $1 AND r.created_at >= $2 "
+                                  "AND r.created_at <= $3 ORDER BY l.saved_reply_id, l.position",
+                              {store_id, lo, hi}));
+  for (const auto& row : rows)
+    for (auto& r : replies)
+      if (r.id == row.i64(0)) r.attachments.push_back(attachment_of(row, 1));
+  return {};
+}
 
 }  // namespace
 
@@ -110,8 +158,110 @@ Result<std::vector<Message>> list_messages(db::Tx& tx, int64_t thread_id, int li
   std::vector<Message> out;
   for (auto it = rows.rbegin(); it != rows.rend(); ++it)
     out.push_back(Message{it->i64(0), it->text(1), it->text(2), it->text(3), it->opt_text(4),
-                          it->i64(5)});
+                          it->i64(5), {}});
+  if (out.empty()) return out;
+  // The shown messages' attachments in one query (messages are in id order, oldest first).
+  auto files = SD_TRY(tx.query(
+      std::string("SELECT l.message_id, ") + kAttachmentCols +
+          " FROM message_attachments l JOIN messages m ON m.id = l.message_id "
+          "JOIN attachments a ON a.id = l.attachment_id WHERE m.thread_id = $1 AND m.id >= $2 "
+          "ORDER BY l.message_id, l.position",
+      {thread_id, out.front().id}));
+  size_t i = 0;
+  for (const auto& r : files) {
+    const auto message_id = r.i64(0);
+    while (i < out.size() && out[i].id < message_id) ++i;
+    if (i < out.size() && out[i].id == message_id) out[i].attachments.push_back(attachment_of(r, 1));
+  }
   return out;
+}
+
+// ---- attachments ----
+
+Result<Attachment> add_attachment(db::Tx& tx, const NewAttachment& n, Micros now) {
+  const auto public_id = new_public_id("att");
+  auto row = SD_TRY(tx.query_one(
+      "INSERT INTO attachments (public_id, store_id, side, user_id, filename, content_type, "
+      "is_image, size_bytes, sha256, storage_key, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+      {public_id, n.store_id, side_name(n.side), n.user_id, n.filename, n.type.content_type,
+       n.type.is_image ? 1 : 0, n.size_bytes, n.sha256, n.storage_key, now}));
+  return Attachment{row->i64(0), public_id,        n.store_id, n.side,       n.user_id,
+                    n.filename,  n.type.content_type, n.type.is_image, n.size_bytes, n.sha256,
+                    n.storage_key, now};
+}
+
+Result<int64_t> count_unsent_attachments(db::Tx& tx, int64_t store_id, Side side, int64_t user_id,
+                                         Micros since) {
+  auto row = SD_TRY(tx.query_one(
+      "SELECT COUNT(*) FROM attachments a WHERE a.store_id = $1 AND a.side = $2 AND a.user_id = $3 "
+      "AND a.created_at >= $4 "
+      "AND NOT EXISTS (SELECT 1 FROM message_attachments l WHERE l.attachment_id = a.id) "
+      "AND NOT EXISTS (SELECT 1 FROM saved_reply_attachments l WHERE l.attachment_id = a.id)",
+      {store_id, side_name(side), user_id, since}));
+  return row->i64(0);
+}
+
+Result<std::vector<Attachment>> owned_attachments(db::Tx& tx, int64_t store_id, Side side,
+                                                  int64_t user_id,
+                                                  const std::vector<std::string>& public_ids) {
+  std::vector<Attachment> out;
+  for (const auto& id : public_ids) {
+    // The seller's uploads are the store's; a buyer's are that buyer's alone.
+    auto row = SD_TRY(tx.query_one(
+        std::string("SELECT ") + kAttachmentCols +
+            " FROM attachments a WHERE a.public_id = $1 AND a.store_id = $2 AND a.side = $3 "
+            "AND (a.side = 'seller' OR a.user_id = $4)",
+        {id, store_id, side_name(side), user_id}));
+    if (!row)
+      return fail(ErrorKind::invalid_input, "attachment_not_found",
+                  "attachment " + id + " is not one of your uploads for this store; upload the file "
+                  "again",
+                  "attachment_ids");
+    out.push_back(attachment_of(*row));
+  }
+  return out;
+}
+
+Result<void> attach_to_message(db::Tx& tx, int64_t message_id, const std::vector<Attachment>& a) {
+  for (size_t i = 0; i < a.size(); ++i)
+    SD_TRY(tx.exec("INSERT INTO message_attachments (message_id, attachment_id, position) "
+                   "VALUES ($1, $2, $3)",
+                   {message_id, a[i].id, static_cast<int64_t>(i)}));
+  return {};
+}
+
+Result<void> set_saved_reply_attachments(db::Tx& tx, int64_t saved_reply_id,
+                                         const std::vector<Attachment>& a) {
+  SD_TRY(tx.exec("DELETE FROM saved_reply_attachments WHERE saved_reply_id = $1", {saved_reply_id}));
+  for (size_t i = 0; i < a.size(); ++i)
+    SD_TRY(tx.exec("INSERT INTO saved_reply_attachments (saved_reply_id, attachment_id, position) "
+                   "VALUES ($1, $2, $3)",
+                   {saved_reply_id, a[i].id, static_cast<int64_t>(i)}));
+  return {};
+}
+
+Result<Attachment> seller_attachment(db::Tx& tx, int64_t store_id, std::string_view public_id) {
+  auto row = SD_TRY(tx.query_one(
+      std::string("SELECT ") + kAttachmentCols +
+          " FROM attachments a WHERE a.public_id = $1 AND a.store_id = $2 AND (a.side = 'seller' "
+          "OR EXISTS (SELECT 1 FROM message_attachments l JOIN messages m ON m.id = l.message_id "
+          "WHERE l.attachment_id = a.id AND m.store_id = $2))",
+      {public_id, store_id}));
+  if (!row) return not_found("attachment");
+  return attachment_of(*row);
+}
+
+Result<Attachment> buyer_attachment(db::Tx& tx, int64_t buyer_user_id, std::string_view public_id) {
+  auto row = SD_TRY(tx.query_one(
+      std::string("SELECT ") + kAttachmentCols +
+          " FROM attachments a WHERE a.public_id = $1 AND ((a.side = 'buyer' AND a.user_id = $2) "
+          "OR EXISTS (SELECT 1 FROM message_attachments l JOIN messages m ON m.id = l.message_id "
+          "JOIN threads t ON t.id = m.thread_id WHERE l.attachment_id = a.id "
+          "AND t.buyer_user_id = $2))",
+      {public_id, buyer_user_id}));
+  if (!row) return not_found("attachment");
+  return attachment_of(*row);
 }
 
 namespace {
@@ -121,7 +271,9 @@ std::string rows_select() {
   return std::string("SELECT ") + kThreadCols +
          ", c.public_id, c.name, c.email, s.name, s.slug, "
          "(SELECT m.body FROM messages m WHERE m.thread_id = t.id ORDER BY m.id DESC LIMIT 1), "
-         "(SELECT m.author FROM messages m WHERE m.thread_id = t.id ORDER BY m.id DESC LIMIT 1) "
+         "(SELECT m.author FROM messages m WHERE m.thread_id = t.id ORDER BY m.id DESC LIMIT 1), "
+         "(SELECT COUNT(*) FROM message_attachments l WHERE l.message_id = "
+         "(SELECT m.id FROM messages m WHERE m.thread_id = t.id ORDER BY m.id DESC LIMIT 1)) "
          "FROM threads t JOIN customers c ON c.id = t.customer_id JOIN stores s ON s.id = t.store_id ";
 }
 
@@ -137,6 +289,7 @@ std::vector<ThreadRow> rows_of(const std::vector<db::Row>& rows) {
     row.store_slug = r.text(14);
     row.last_body = r.opt_text(15).value_or("");
     row.last_author = r.opt_text(16).value_or("");
+    row.last_attachments = r.opt_i64(17).value_or(0);
     out.push_back(std::move(row));
   }
   return out;
@@ -224,7 +377,9 @@ Result<SavedReply> get_saved_reply(db::Tx& tx, int64_t store_id, std::string_vie
                                      " FROM saved_replies WHERE store_id = $1 AND public_id = $2",
                                  {store_id, public_id}));
   if (!row) return not_found("saved reply");
-  return reply_of(*row);
+  std::vector<SavedReply> one{reply_of(*row)};
+  SD_TRY_VOID(fill_reply_attachments(tx, store_id, one));
+  return std::move(one.front());
 }
 
 Result<SavedReply> update_saved_reply(db::Tx& tx, int64_t store_id, std::string_view public_id,
@@ -239,6 +394,9 @@ Result<SavedReply> update_saved_reply(db::Tx& tx, int64_t store_id, std::string_
 }
 
 Result<void> delete_saved_reply(db::Tx& tx, int64_t store_id, std::string_view public_id) {
+  SD_TRY(tx.exec("DELETE FROM saved_reply_attachments WHERE saved_reply_id IN (SELECT id FROM "
+                 "saved_replies WHERE store_id = $1 AND public_id = $2)",
+                 {store_id, public_id}));
   const auto n = SD_TRY(tx.exec("DELETE FROM saved_replies WHERE store_id = $1 AND public_id = $2",
                                 {store_id, public_id}));
   if (n == 0) return not_found("saved reply");
@@ -256,6 +414,7 @@ Result<std::vector<SavedReply>> list_saved_replies(
        after ? db::Value(after->second) : db::Value(nullptr), limit}));
   std::vector<SavedReply> out;
   for (const auto& r : rows) out.push_back(reply_of(r));
+  SD_TRY_VOID(fill_reply_attachments(tx, store_id, out));
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Request/Response helpers, the API error object, percent-decoding.
 #include "platform/http/http.hpp"
 
+#include <cctype>
+
 #include "core/assert.hpp"
 
 namespace sd::http {
@@ -167,6 +169,27 @@ Response error_response(int status, std::string_view code, std::string_view mess
   }
   body += "}}";
   return json_response(status, std::move(body));
+}
+
+std::string content_disposition(bool inline_display, std::string_view filename) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string fallback, encoded;
+  for (const char ch : filename) {
+    const auto c = static_cast<unsigned char>(ch);
+    fallback += (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : ch;
+    // RFC 8187 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~"; everything else percent-encoded.
+    const bool attr_char = std::isalnum(c) != 0 || std::string_view("!#$&+-.^_`|~").find(ch) !=
+                                                       std::string_view::npos;
+    if (attr_char && c < 0x80) {
+      encoded += ch;
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 0xf];
+    }
+  }
+  return std::string(inline_display ? "inline" : "attachment") + "; filename=\"" + fallback +
+         "\"; filename*=UTF-8''" + encoded;
 }
 
 std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space) {

@@ -149,4 +149,9 @@ class Server {
 // Percent-decoding for paths and query strings ('+' as space only in queries).
 std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space);
 
+// A Content-Disposition value (RFC 6266): `inline` or `attachment`, `filename="…"` as an ASCII
+// fallback (non-ASCII, quotes, backslashes and controls as '_') and `filename*=UTF-8''…`
+// percent-encoded, so any stored name is safe in the header and shown right by browsers.
+std::string content_disposition(bool inline_display, std::string_view filename);
+
 }  // namespace sd::http

@@ -137,6 +137,18 @@ TEST(PercentDecode, ValidAndInvalid) {
   EXPECT_EQ(percent_decode("", false), "");
 }
 
+TEST(ContentDisposition, FallbackAndUtf8Name) {
+  EXPECT_EQ(content_disposition(true, "photo.png"),
+            "inline; filename=\"photo.png\"; filename*=UTF-8''photo.png");
+  // Quotes, backslashes, CR/LF and non-ASCII never reach the header as such.
+  EXPECT_EQ(content_disposition(false, "a\"b\\c\r\nd.txt"),
+            "attachment; filename=\"a_b_c__d.txt\"; filename*=UTF-8''a%22b%5Cc%0D%0Ad.txt");
+  EXPECT_EQ(content_disposition(false, "Guía de uso.pdf"),
+            "attachment; filename=\"Gu__a de uso.pdf\"; filename*=UTF-8''Gu%C3%ADa%20de%20uso.pdf");
+  EXPECT_EQ(content_disposition(false, "a;b=c,d.txt"),
+            "attachment; filename=\"a;b=c,d.txt\"; filename*=UTF-8''a%3Bb%3Dc%2Cd.txt");
+}
+
 TEST(Request, CookiesHeadersAndQuery) {
   Request r;
   r.headers = {{"cookie", "a=1; sd_session=abc.def ;quoted=\"x y\""}, {"cookie", "late=2"}};

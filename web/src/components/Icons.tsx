@@ -84,3 +84,16 @@ export const BlockedIcon = ({ size }: { size?: number }) => (
     <path d="M6.5 6.5l11 11" />
   </Icon>
 );
+
+export const PaperclipIcon = ({ size }: { size?: number }) => (
+  <Icon size={size}>
+    <path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+  </Icon>
+);
+
+export const FileIcon = ({ size }: { size?: number }) => (
+  <Icon size={size}>
+    <path d="M13 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z" />
+    <path d="M13 2v7h7" />
+  </Icon>
+);

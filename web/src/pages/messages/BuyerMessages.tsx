@@ -11,6 +11,7 @@ import { useLoad } from '../store/useLoad';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { formatWhen } from './format';
+import { Snippet } from './Snippet';
 
 export function BuyerMessagesPage() {
   const { t, i18n } = useTranslation();
@@ -39,8 +40,9 @@ export function BuyerMessagesPage() {
             label={t('messages.buyer.newLabel', { store: storeName })}
             sendLabel={t('messages.buyer.send')}
             onCancel={() => navigate('/library')}
-            onSend={async (body) => {
-              const sent = await buyerMessages.write(slug, body);
+            upload={(file) => buyerMessages.uploadAttachment(slug, file)}
+            onSend={async (body, attachmentIds) => {
+              const sent = await buyerMessages.write(slug, body, attachmentIds);
               navigate(`/library/messages/${encodeURIComponent(sent.thread_id)}`, { replace: true });
             }}
           />
@@ -65,7 +67,7 @@ export function BuyerMessagesPage() {
                 <span className="inbox__when muted">{formatWhen(row.last_message_at, locale)}</span>
                 <span className="inbox__snippet">
                   {row.last_message?.author === 'buyer' ? <span className="muted">{t('messages.inbox.you')} </span> : null}
-                  {row.last_message?.body}
+                  <Snippet message={row.last_message} />
                 </span>
                 {row.unread ? (
                   <span className="badge badge--requested inbox__unread" data-testid="unread-badge">
@@ -104,8 +106,9 @@ export function BuyerThreadPage() {
           label={t('messages.buyer.replyLabel', { store: thread.store.name })}
           sendLabel={t('messages.buyer.sendReply')}
           testId="buyer-composer"
-          onSend={async (body) => {
-            await buyerMessages.reply(thread.id, body);
+          upload={(file) => buyerMessages.uploadAttachment(thread.store.slug, file)}
+          onSend={async (body, attachmentIds) => {
+            await buyerMessages.reply(thread.id, body, attachmentIds);
             reload();
           }}
         />

@@ -11,6 +11,7 @@ import { MessagesIcon } from '../../components/Icons';
 import { useLoad } from '../store/useLoad';
 import { MessagesTabs } from './MessagesTabs';
 import { formatDuration, formatShare, formatWhen } from './format';
+import { Snippet } from './Snippet';
 
 export function InboxPage() {
   const { t, i18n } = useTranslation();
@@ -67,7 +68,7 @@ export function InboxPage() {
                     {row.last_message ? (
                       <>
                         {row.last_message.author === 'seller' || row.last_message.author === 'auto' ? <span className="muted">{t('messages.inbox.you')} </span> : null}
-                        {row.last_message.body}
+                        <Snippet message={row.last_message} />
                       </>
                     ) : null}
                   </span>

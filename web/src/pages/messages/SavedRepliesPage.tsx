@@ -1,13 +1,15 @@
-// Saved replies (R-MSG-3): answers the seller writes often, to insert into a message in one click.
+// Saved replies (R-MSG-3): answers the seller writes often, to insert into a message in one click,
+// with the files that go with them (a manual, a how-to screenshot).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { messaging, type SavedReply } from '../../api';
+import { ATTACHMENT_MAX_BYTES, messaging, type SavedReply, type SavedReplyInput } from '../../api';
 import { describeError } from '../../errors';
 import { PageHeader } from '../../components/Page';
 import { ErrorCard, LoadingCard, ToastRegion, useToast } from '../../components/Feedback';
 import { useLoad } from '../store/useLoad';
 import { MessagesTabs } from './MessagesTabs';
 import { describeSendError } from './Composer';
+import { AttachButton, AttachmentChips, formatBytes, MessageAttachments, useAttachments } from './Attachments';
 
 export function SavedRepliesPage() {
   const { t } = useTranslation();
@@ -80,6 +82,7 @@ export function SavedRepliesPage() {
                 <div>
                   <strong>{reply.title}</strong>
                   <p className="saved-list__body">{reply.body}</p>
+                  <MessageAttachments attachments={reply.attachments ?? []} />
                 </div>
                 <div className="saved-list__actions">
                   <button type="button" className="button button--secondary button--small" aria-label={t('messages.saved.editName', { title: reply.title })} onClick={() => setEditing(reply.id)}>
@@ -99,8 +102,17 @@ export function SavedRepliesPage() {
   );
 }
 
-function SavedReplyForm({ initial, onSave, onCancel }: { initial?: SavedReply; onSave: (input: { title: string; body: string }) => Promise<void>; onCancel: () => void }) {
-  const { t } = useTranslation();
+function SavedReplyForm({
+  initial,
+  onSave,
+  onCancel,
+}: {
+  initial?: SavedReply;
+  onSave: (input: SavedReplyInput & { title: string; body: string }) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const files = useAttachments((file) => messaging.uploadAttachment(file), initial?.attachments ?? []);
   const [title, setTitle] = useState(initial?.title ?? '');
   const [body, setBody] = useState(initial?.body ?? '');
   const [problem, setProblem] = useState<string | null>(null);
@@ -111,10 +123,13 @@ function SavedReplyForm({ initial, onSave, onCancel }: { initial?: SavedReply; o
     event.preventDefault();
     if (!title.trim()) return setProblem(t('messages.saved.titleRequired'));
     if (!body.trim()) return setProblem(t('messages.saved.bodyRequired'));
+    if (files.uploading) return setProblem(t('messages.attachments.wait'));
     setBusy(true);
     setProblem(null);
     try {
-      await onSave({ title: title.trim(), body });
+      // The list replaces the reply's files: sent when there are files, or to remove them all.
+      const changedFiles = files.ids.length > 0 || (initial?.attachments?.length ?? 0) > 0;
+      await onSave({ title: title.trim(), body, ...(changedFiles ? { attachment_ids: files.ids } : {}) });
     } catch (error) {
       setProblem(describeSendError(t, error));
       setBusy(false);
@@ -132,16 +147,25 @@ function SavedReplyForm({ initial, onSave, onCancel }: { initial?: SavedReply; o
       </label>
       <textarea id={`saved-body-${idBase}`} rows={5} maxLength={20000} value={body} onChange={(e) => setBody(e.target.value)} />
       <p className="field__hint">{t('messages.composer.placeholderHint')}</p>
-      <p role="alert" className="field__error" hidden={!problem}>
-        {problem}
+      <AttachmentChips files={files.files} onRemove={files.remove} />
+      <p role="alert" className="field__error composer__problem" hidden={!problem && files.notes.length === 0}>
+        {[...files.notes, ...(problem ? [problem] : [])].map((note, i) => (
+          <span key={i}>{note}</span>
+        ))}
       </p>
       <div className="composer__actions">
-        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
-          {t('messages.saved.cancel')}
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {t('messages.saved.save')}
-        </button>
+        <span className="composer__attach">
+          <AttachButton onFiles={files.add} disabled={busy} testId="saved-attach-input" />
+          <span className="field__hint">{t('messages.attachments.savedHint', { max: formatBytes(ATTACHMENT_MAX_BYTES, i18n.resolvedLanguage ?? 'en') })}</span>
+        </span>
+        <span className="composer__buttons">
+          <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
+            {t('messages.saved.cancel')}
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {t('messages.saved.save')}
+          </button>
+        </span>
       </div>
     </form>
   );

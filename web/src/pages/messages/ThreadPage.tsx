@@ -10,6 +10,7 @@ import { ErrorCard, LoadingCard } from '../../components/Feedback';
 import { useLoad } from '../store/useLoad';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { withFiles } from './Attachments';
 
 export function ThreadPage() {
   const { threadId = '' } = useParams();
@@ -40,8 +41,9 @@ export function ThreadPage() {
             sendLabel={t('messages.thread.send')}
             savedReplies
             testId="reply-composer"
-            onSend={async (body) => {
-              await messaging.reply(thread.id, { body });
+            upload={(file) => messaging.uploadAttachment(file)}
+            onSend={async (body, attachmentIds) => {
+              await messaging.reply(thread.id, { body, ...withFiles(attachmentIds) });
               reload();
             }}
           />

@@ -155,7 +155,7 @@ describe('seller inbox', () => {
     renderAt('/app/messages/threads/thr_1');
     await screen.findByTestId('conversation');
     fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
-    expect((await screen.findByTestId('composer-error')).textContent).toBe('Write a message first.');
+    expect((await screen.findByTestId('composer-error')).textContent).toBe('Write a message or attach a file first.');
     expect(posts('/threads/thr_1/messages')).toHaveLength(0);
   });
 });

@@ -17,6 +17,7 @@ import { statusBadgeClass } from './salesQuery';
 import { BlockCustomerDialog } from './BlockCustomerDialog';
 import { RefundFlow } from './RefundFlow';
 import { Composer } from '../messages/Composer';
+import { withFiles } from '../messages/Attachments';
 import { messaging as messagingApi } from '../../api';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [tabindex]:not([tabindex="-1"])';
@@ -135,8 +136,9 @@ export function OrderPanel({
           sendLabel={t('messages.order.send')}
           savedReplies
           onCancel={() => setWriting(false)}
-          onSend={async (text) => {
-            const sent = await messagingApi.messageCustomer(customer.id, { body: text });
+          upload={(file) => messagingApi.uploadAttachment(file)}
+          onSend={async (text, attachmentIds) => {
+            const sent = await messagingApi.messageCustomer(customer.id, { body: text, ...withFiles(attachmentIds) });
             setWriting(false);
             setSentTo(sent.thread_id);
             setBlockedNote(t('messages.order.sent', { name }));
