@@ -94,6 +94,7 @@ inline constexpr int thread_messages_shown_max = 500;   // a thread view's newes
 inline constexpr int thread_purchases_shown_max = 20;   // purchases beside a thread
 inline constexpr size_t broadcast_product_ids_max = 100;
 inline constexpr int broadcast_batch = 200;             // recipients posted per transaction
+inline constexpr size_t broadcast_preview_sample = 10;  // recipients a preview lists
 
 // Store settings
 inline constexpr int hold_period_days_max = 90;
