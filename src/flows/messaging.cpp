@@ -468,7 +468,8 @@ int send_broadcasts(MessagingDeps& d, int batch) {
     return static_cast<int>(due.size());
   });
   if (!handled) {
-    log::warn("broadcast batch failed", {{"error", handled.error().code}});
+    log::warn("broadcast batch failed",
+              {{"error", handled.error().code}, {"message", handled.error().message}});
     return 0;
   }
   return *handled;

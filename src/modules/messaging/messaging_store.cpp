@@ -9,6 +9,11 @@ constexpr const char* kThreadCols =
     "t.id, t.public_id, t.store_id, t.customer_id, t.buyer_user_id, t.opened_by, t.created_at, "
     "t.last_message_at, t.seller_unread, t.buyer_unread";
 
+// The same columns unqualified (RETURNING).
+constexpr const char* kThreadColsBare =
+    "id, public_id, store_id, customer_id, buyer_user_id, opened_by, created_at, "
+    "last_message_at, seller_unread, buyer_unread";
+
 Thread thread_of(const db::Row& r) {
   return Thread{r.i64(0), r.text(1), r.i64(2), r.i64(3), r.i64(4),
                 r.text(5), r.i64(6),  r.i64(7), r.i64(8), r.i64(9)};
@@ -28,12 +33,14 @@ constexpr const char* kReplyCols = "id, public_id, title, body, created_at, upda
 
 Result<Thread> open_thread(db::Tx& tx, int64_t store_id, int64_t customer_id,
                            int64_t buyer_user_id, Side opened_by, Micros now) {
-  SD_TRY(tx.exec(
+  // A new thread comes back from the INSERT; an existing one (the conflict) is read.
+  auto inserted = SD_TRY(tx.query_one(
       "INSERT INTO threads (public_id, store_id, customer_id, buyer_user_id, opened_by, "
       "created_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $6) "
-      "ON CONFLICT (store_id, customer_id) DO NOTHING",
+      "ON CONFLICT (store_id, customer_id) DO NOTHING RETURNING " + std::string(kThreadColsBare),
       {new_public_id("thr"), store_id, customer_id, buyer_user_id,
        opened_by == Side::seller ? "seller" : "buyer", now}));
+  if (inserted) return thread_of(*inserted);
   auto t = SD_TRY(find_thread(tx, store_id, customer_id));
   if (!t) return fail(ErrorKind::internal, "thread_missing", "the thread was not opened");
   return *t;
