@@ -100,6 +100,7 @@ inline constexpr int broadcast_batch = 200;             // recipients posted per
 inline constexpr size_t attachment_bytes_max = 10 * 1024 * 1024;
 inline constexpr size_t message_attachments_max = 10;
 inline constexpr int attachment_unsent_per_day_max = 50;
+inline constexpr size_t broadcast_preview_sample = 10;  // recipients a preview lists
 
 // Store settings
 inline constexpr int hold_period_days_max = 90;

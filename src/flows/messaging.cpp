@@ -1,6 +1,7 @@
 #include "flows/messaging.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "core/limits.hpp"
 #include "core/validation.hpp"
@@ -436,10 +437,32 @@ Result<messaging::SavedReply> update_saved_reply(
   });
 }
 
-Result<messaging::Broadcast> create_broadcast(MessagingDeps& d, int64_t store_id,
-                                              const BroadcastInput& in) {
-  SD_TRY_VOID(messaging::validate_body(in.body));
-  SD_TRY_VOID(messaging::check_placeholders(in.body));
+namespace {
+
+// The audience as given, checked: members are refused until memberships exist (R-MEM-1),
+// products must be the store's (invalid_input naming the offending entry).
+Result<messaging::Audience> audience_of(db::Tx& tx, int64_t store_id, const BroadcastInput& in) {
+  messaging::Audience a;
+  if (in.kind == "all") return a;
+  a.kind = messaging::Audience::Kind::products;
+  for (size_t i = 0; i < in.product_ids.size(); ++i) {
+    auto product = catalog::get_product(tx, store_id, in.product_ids[i]);
+    if (!product)
+      return fail(ErrorKind::invalid_input, "product_not_found", "no such product",
+                  "audience.product_ids[" + std::to_string(i) + "]");
+    a.product_ids.push_back(product->id);
+  }
+  return a;
+}
+
+// The checks that need no database, the same for a preview and a send.
+Result<void> check_input(const BroadcastInput& in, bool body_required) {
+  if (in.body) {
+    SD_TRY_VOID(messaging::validate_body(*in.body));
+    SD_TRY_VOID(messaging::check_placeholders(*in.body));
+  } else if (body_required) {
+    return fail(ErrorKind::invalid_input, "required", "body is required", "body");
+  }
   if (in.kind == "members")
     return fail(ErrorKind::invalid_input, "audience_not_available",
                 "Members are not available yet: memberships arrive in a later release.",
@@ -450,18 +473,123 @@ Result<messaging::Broadcast> create_broadcast(MessagingDeps& d, int64_t store_id
   if (in.kind == "products" && in.product_ids.empty())
     return fail(ErrorKind::invalid_input, "required", "audience.product_ids is required",
                 "audience.product_ids");
+  return {};
+}
+
+// What judging a broadcast's recipients in one store needs, read once per batch (or preview).
+struct Scope {
+  stores::Store store;
+  blocks::StoreCoverage coverage;
+  bool needs_order = false;  // the body names the latest order
+};
+
+Result<Scope> scope_of(db::Tx& tx, int64_t store_id, const std::optional<std::string>& body) {
+  Scope s{SD_TRY(stores::get_store(tx, store_id)), SD_TRY(blocks::store_coverage(tx, store_id))};
+  s.needs_order = body && (messaging::uses_placeholder(*body, "order_id") ||
+                           messaging::uses_placeholder(*body, "product_title"));
+  return s;
+}
+
+// The verdict on one recipient: skipped, and why (R-MSG-2: "blocked"; or the placeholder
+// error's code), or posted with this text. The preview and the job both judge with this.
+struct Verdict {
+  std::optional<std::string> skip;
+  std::string text;
+};
+
+Verdict judge(const MessagingDeps& d, const Scope& s, const messaging::RecipientRow& r,
+              const std::optional<std::string>& body) {
+  if (s.coverage.covers(r.user_id, blocks::normalise_email(r.email))) return {"blocked", {}};
+  if (!body) return {};
+  // As context_of fills a thread's placeholders, from the customer, their latest order, the store.
+  messaging::PlaceholderContext c;
+  c.customer_name = r.name;
+  c.store_name = s.store.name;
+  c.support_email = s.store.support_email;
+  c.library_url = d.public_url + "/library";
+  c.order_id = r.latest_order_id;
+  c.product_title = r.latest_order_products;
+  auto text = messaging::fill_placeholders(*body, c);
+  if (!text) return {text.error().code, {}};
+  return {std::nullopt, std::move(*text)};
+}
+
+orders::Customer customer_of(const messaging::RecipientRow& r, int64_t store_id) {
+  return orders::Customer{r.customer_id, r.customer_public_id, store_id, r.user_id, r.name, r.email};
+}
+
+// Posts one broadcast's claimed recipients (in customer id order) and adds them to its progress.
+Result<void> send_group(db::Tx& tx, const MessagingDeps& d,
+                        std::span<const messaging::PendingRecipient> group, Micros now) {
+  const auto& b = group.front();
+  const std::optional<std::string> body = b.body;
+  const auto scope = SD_TRY(scope_of(tx, b.store_id, body));
+  const auto rows = SD_TRY(messaging::pending_recipient_rows(
+      tx, b.broadcast_id, group.front().customer_id, group.back().customer_id, scope.needs_order));
+  int64_t sent = 0, skipped = 0;
+  size_t k = 0;
+  for (const auto& r : group) {
+    while (k < rows.size() && rows[k].customer_id < r.customer_id) ++k;
+    if (k == rows.size() || rows[k].customer_id != r.customer_id)
+      return fail(ErrorKind::conflict, "recipient_taken", "another instance sent it");
+    const auto& row = rows[k];
+    const auto v = judge(d, scope, row, body);
+    std::optional<int64_t> message_id;
+    if (!v.skip) {
+      const Parties p{scope.store, customer_of(row, b.store_id)};
+      const auto t = SD_TRY(messaging::open_thread(tx, b.store_id, row.customer_id, row.user_id,
+                                                   Side::seller, now));
+      message_id = SD_TRY(post_and_notify(tx, d, p, t, "seller", v.text, b.broadcast_id,
+                                          b.broadcast_public_id, now))
+                       .message.id;
+    }
+    // Marked in the transaction that posted: a crash loses both or neither.
+    if (!SD_TRY(messaging::finish_recipient(tx, b.broadcast_id, row.customer_id,
+                                            v.skip ? "skipped" : "sent", v.skip, message_id, now)))
+      return fail(ErrorKind::conflict, "recipient_taken", "another instance sent it");
+    ++(v.skip ? skipped : sent);
+  }
+  return messaging::add_progress(tx, b.broadcast_id, sent, skipped);
+}
+
+}  // namespace
+
+Result<messaging::Broadcast> create_broadcast(MessagingDeps& d, int64_t store_id,
+                                              const BroadcastInput& in) {
+  SD_TRY_VOID(check_input(in, true));
   const auto now = d.clock.now();
   return d.db.write<messaging::Broadcast>([&](db::Tx& tx) -> Result<messaging::Broadcast> {
-    std::vector<int64_t> ids;
-    for (size_t i = 0; i < in.product_ids.size(); ++i) {
-      auto product = catalog::get_product(tx, store_id, in.product_ids[i]);
-      if (!product)
-        return fail(ErrorKind::invalid_input, "product_not_found", "no such product",
-                    "audience.product_ids[" + std::to_string(i) + "]");
-      ids.push_back(product->id);
-    }
-    return messaging::create_broadcast(tx, store_id, in.audience_json, in.body, in.kind == "all",
-                                       ids, now);
+    const auto audience = SD_TRY(audience_of(tx, store_id, in));
+    return messaging::create_broadcast(tx, store_id, in.audience_json, *in.body, audience, now);
+  });
+}
+
+Result<BroadcastPreview> preview_broadcast(MessagingDeps& d, int64_t store_id,
+                                           const BroadcastInput& in) {
+  SD_TRY_VOID(check_input(in, false));
+  return d.db.read<BroadcastPreview>([&](db::Tx& tx) -> Result<BroadcastPreview> {
+    const auto audience = SD_TRY(audience_of(tx, store_id, in));
+    const auto scope = SD_TRY(scope_of(tx, store_id, in.body));
+    const auto unsubscribed = SD_TRY(messaging::unsubscribed_emails(tx, store_id));
+    BroadcastPreview p;
+    int64_t unfillable = 0;
+    SD_TRY_VOID(messaging::each_audience_member(
+        tx, store_id, audience, scope.needs_order, [&](const messaging::RecipientRow& r) {
+          ++p.audience;
+          auto v = judge(d, scope, r, in.body);
+          if (v.skip) {
+            ++(*v.skip == "blocked" ? p.skipped_blocked : unfillable);
+            return true;
+          }
+          ++p.recipients;
+          // notify() sends no email to an address that unsubscribed from the store.
+          if (unsubscribed.contains(canonical_email(r.email))) ++p.unsubscribed;
+          if (p.sample.size() < limits::broadcast_preview_sample) p.sample.push_back(r);
+          if (in.body && !p.first_message) p.first_message = std::move(v.text);
+          return true;
+        }));
+    if (in.body) p.skipped_unfillable = unfillable;
+    return p;
   });
 }
 
@@ -471,39 +599,44 @@ Result<messaging::Broadcast> get_broadcast(MessagingDeps& d, int64_t store_id,
       [&](db::Tx& tx) { return messaging::get_broadcast(tx, store_id, broadcast_id); });
 }
 
+Result<BroadcastPage> list_broadcasts(MessagingDeps& d, int64_t store_id, int limit,
+                                      const std::optional<std::string>& cursor) {
+  std::optional<std::pair<Micros, std::string>> after;
+  if (cursor) {
+    const auto k = SD_TRY(messaging::decode_inbox_cursor(*cursor));
+    after = std::make_pair(k.last_message_at, k.public_id);
+  }
+  BroadcastPage page;
+  page.data = SD_TRY(d.db.read<std::vector<messaging::Broadcast>>(
+      [&](db::Tx& tx) { return messaging::list_broadcasts(tx, store_id, after, limit + 1); }));
+  if (static_cast<int>(page.data.size()) > limit) {
+    page.data.resize(static_cast<size_t>(limit));
+    page.has_more = true;
+    page.next_cursor = messaging::encode_inbox_cursor(
+        {false, page.data.back().created_at, page.data.back().public_id});
+  }
+  return page;
+}
+
 int send_broadcasts(MessagingDeps& d, int batch) {
   const auto now = d.clock.now();
   auto handled = d.db.write<int>([&](db::Tx& tx) -> Result<int> {
     const auto due = SD_TRY(messaging::claim_recipients(tx, batch));
-    for (const auto& r : due) {
-      const auto c = SD_TRY(orders::get_customer(tx, r.store_id, r.customer_id));
-      std::optional<std::string> skip;
-      std::optional<int64_t> message_id;
-      // Blocked customers are skipped (R-MSG-2), judged when the message is posted.
-      if (SD_TRY(blocks::is_covered(tx, r.store_id, c.user_id, blocks::normalise_email(c.email), ""))) {
-        skip = "blocked";
-      } else {
-        Parties p{SD_TRY(stores::get_store(tx, r.store_id)), c};
-        auto body = messaging::fill_placeholders(r.body, SD_TRY(context_of(tx, d, p)));
-        if (!body) {
-          skip = body.error().code;
-        } else {
-          const auto t = SD_TRY(messaging::open_thread(tx, r.store_id, c.id, c.user_id, Side::seller, now));
-          const auto sent = SD_TRY(post_and_notify(tx, d, p, t, "seller", *body, r.broadcast_id,
-                                                   r.broadcast_public_id, now));
-          message_id = sent.message.id;
-        }
-      }
-      // Marked in the transaction that posted: a crash loses both or neither.
-      if (!SD_TRY(messaging::finish_recipient(tx, r.broadcast_id, r.customer_id,
-                                              skip ? "skipped" : "sent", skip, message_id, now)))
-        return fail(ErrorKind::conflict, "recipient_taken", "another instance sent it");
+    // Claimed in (broadcast, customer) order: one group per broadcast.
+    for (size_t i = 0; i < due.size();) {
+      size_t j = i;
+      while (j < due.size() && due[j].broadcast_id == due[i].broadcast_id) ++j;
+      SD_TRY_VOID(send_group(tx, d, std::span(due).subspan(i, j - i), now));
+      i = j;
     }
-    if (!due.empty()) SD_TRY_VOID(messaging::complete_broadcasts(tx, now));
+    // Also when nothing was due: on PostgreSQL two instances finishing a broadcast's last
+    // rows at once each see the other's rows still pending, and neither completes it then.
+    SD_TRY_VOID(messaging::complete_broadcasts(tx, now));
     return static_cast<int>(due.size());
   });
   if (!handled) {
-    log::warn("broadcast batch failed", {{"error", handled.error().code}});
+    log::warn("broadcast batch failed",
+              {{"error", handled.error().code}, {"message", handled.error().message}});
     return 0;
   }
   return *handled;

@@ -118,14 +118,36 @@ Result<messaging::SavedReply> update_saved_reply(
 // --- broadcasts (text only: a broadcast carries no attachments) ---
 struct BroadcastInput {
   std::string audience_json;
-  std::string kind;  // all | products | members
+  std::string kind;  // all | products | members (members: refused until memberships exist)
   std::vector<std::string> product_ids;
-  std::string body;
+  std::optional<std::string> body;  // required to send, optional to preview
 };
 Result<messaging::Broadcast> create_broadcast(MessagingDeps& d, int64_t store_id,
                                               const BroadcastInput& in);
+// Who a broadcast would reach now, judged by the code the job posts with: the audience's
+// customers minus the blocked (and, with a body, those it cannot be filled for); of the
+// recipients, how many unsubscribed from email (the message still lands in their thread).
+struct BroadcastPreview {
+  int64_t audience = 0;
+  int64_t recipients = 0;
+  int64_t skipped_blocked = 0;
+  std::optional<int64_t> skipped_unfillable;  // known with a body only
+  int64_t unsubscribed = 0;
+  std::vector<messaging::RecipientRow> sample;  // the first recipients, in posting order
+  std::optional<std::string> first_message;     // the first recipient's, placeholders filled
+};
+Result<BroadcastPreview> preview_broadcast(MessagingDeps& d, int64_t store_id,
+                                           const BroadcastInput& in);
 Result<messaging::Broadcast> get_broadcast(MessagingDeps& d, int64_t store_id,
                                            std::string_view broadcast_id);
+struct BroadcastPage {
+  std::vector<messaging::Broadcast> data;
+  bool has_more = false;
+  std::optional<std::string> next_cursor;
+};
+// The store's broadcasts, newest first.
+Result<BroadcastPage> list_broadcasts(MessagingDeps& d, int64_t store_id, int limit,
+                                      const std::optional<std::string>& cursor);
 // Posts to up to `batch` pending recipients in one transaction (each recipient marked done in
 // the transaction that posts to it); returns how many were handled.
 int send_broadcasts(MessagingDeps& d, int batch);

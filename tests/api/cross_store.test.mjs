@@ -465,6 +465,30 @@ describe('cross-store isolation', () => {
       assert.deepEqual(expectList(await client.get('/api/v1/saved-replies')), []);
     });
 
+    test(`GET /broadcasts and POST /broadcasts/preview as B (${via}) never show A's`, async () => {
+      const client = via === 'cookie' ? b : bBearer;
+      const list = await client.get('/api/v1/broadcasts');
+      assert.deepEqual(expectList(list), []);
+      assert.ok(!list.text.includes(fx.broadcastId), "A's broadcast listed for B");
+      // B's audience is B's customers: none, whatever A has.
+      const all = await client.post('/api/v1/broadcasts/preview', { audience: { kind: 'all' }, body: 'Hi {customer_name|there}' });
+      expectStatus(all, 200);
+      assert.equal(all.json.audience_size, 0);
+      assert.deepEqual(all.json.sample, []);
+      assert.equal(all.json.first_message, null);
+      assert.ok(!all.text.includes(fx.buyerEmail), "A's customer in B's preview");
+      // A's product answers as a product that does not exist, for the preview and the send.
+      for (const url of ['/api/v1/broadcasts/preview', '/api/v1/broadcasts']) {
+        const theirs = await client.post(url, { audience: { kind: 'products', product_ids: [fx.soldProductId] }, body: 'hijack' });
+        const missing = await client.post(url, { audience: { kind: 'products', product_ids: ['prd_doesnotexist0000000000'] }, body: 'hijack' });
+        const e1 = expectError(theirs, 400, 'product_not_found', { param: 'audience.product_ids[0]' });
+        const e2 = expectError(missing, 400, 'product_not_found', { param: 'audience.product_ids[0]' });
+        assert.equal(e1.message, e2.message);
+        assert.ok(!theirs.text.includes(fx.buyerEmail));
+      }
+      assert.deepEqual(expectList(await client.get('/api/v1/broadcasts')), [], 'B broadcast to A\'s buyers');
+    });
+
     test(`GET /api-tokens as B (${via}) never lists A's tokens`, async () => {
       const client = via === 'cookie' ? b : bBearer;
       const res = await client.get('/api/v1/api-tokens');

@@ -10,6 +10,7 @@ import { NotFoundPage } from './pages/PlaceholderPages';
 import { InboxPage } from './pages/messages/InboxPage';
 import { ThreadPage } from './pages/messages/ThreadPage';
 import { SavedRepliesPage } from './pages/messages/SavedRepliesPage';
+import { BroadcastsPage } from './pages/messages/BroadcastsPage';
 import { BuyerMessagesPage, BuyerThreadPage } from './pages/messages/BuyerMessages';
 import { SalesPage } from './pages/sales/SalesPage';
 import { ProductsListPage } from './pages/products/ProductsListPage';
@@ -40,6 +41,7 @@ export function AppRoutes() {
         <Route path="messages" element={<InboxPage />} />
         <Route path="messages/threads/:threadId" element={<ThreadPage />} />
         <Route path="messages/saved-replies" element={<SavedRepliesPage />} />
+        <Route path="messages/broadcasts" element={<BroadcastsPage />} />
         <Route path="balance" element={<BalancePage />} />
         <Route path="blocked" element={<BlockedPage />} />
         <Route path="settings" element={<SettingsPage />} />

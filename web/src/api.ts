@@ -1054,6 +1054,30 @@ export interface SavedReplyInput {
   attachment_ids?: string[];
 }
 
+/** A customer as a broadcast preview lists them. */
+export interface BroadcastPerson {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** Who a broadcast would reach now (POST /broadcasts/preview), judged as the send judges. */
+export interface BroadcastPreview {
+  audience: BroadcastAudience;
+  /** Customers in the audience. */
+  audience_size: number;
+  /** Of them, those who get the message in their conversation. */
+  recipients: number;
+  /** Left out: blocked; and, with a body, those a placeholder has no value for (null without one). */
+  skipped: { blocked: number; unfillable: number | null };
+  /** Recipients who unsubscribed from the store's email: the message reaches them without an email. */
+  unsubscribed: number;
+  emails: number;
+  /** The first recipients, in sending order (at most 10). */
+  sample: BroadcastPerson[];
+  first_message: { customer: BroadcastPerson; body: string } | null;
+}
+
 export const messaging = {
   inbox(params: { q?: string; cursor?: string }, signal?: AbortSignal): Promise<InboxPage> {
     return apiRequest<InboxPage>('GET', `/threads${query({ limit: 50, q: params.q || undefined, cursor: params.cursor })}`, undefined, { signal });
@@ -1088,6 +1112,14 @@ export const messaging = {
   },
   broadcastStatus(id: string, signal?: AbortSignal): Promise<Broadcast> {
     return apiRequest<Broadcast>('GET', `/broadcasts/${enc(id)}`, undefined, { signal });
+  },
+  /** Who a broadcast would reach; `body` is left out while the seller has not written one. */
+  previewBroadcast(input: { audience: BroadcastAudience; body?: string }, signal?: AbortSignal): Promise<BroadcastPreview> {
+    return apiRequest<BroadcastPreview>('POST', '/broadcasts/preview', input, { signal });
+  },
+  /** The store's broadcasts, newest first. */
+  broadcasts(params: { cursor?: string; limit?: number } = {}, signal?: AbortSignal): Promise<Page<Broadcast>> {
+    return apiRequest<Page<Broadcast>>('GET', `/broadcasts${query({ limit: params.limit ?? 20, cursor: params.cursor })}`, undefined, { signal });
   },
 };
 

@@ -287,10 +287,14 @@ nlohmann::json broadcast_json(const messaging::Broadcast& b) {
            b.completed_at ? nlohmann::json(format_rfc3339(*b.completed_at)) : nlohmann::json(nullptr)}};
 }
 
-Result<http::Response> create_broadcast(Ctx& ctx) {
+// {audience: {kind, product_ids?}, body} — body optional when `body_required` is false.
+Result<flows::BroadcastInput> decode_broadcast(Ctx& ctx, bool body_required) {
   JsonFields f(ctx.body);
   flows::BroadcastInput in;
-  in.body = SD_TRY(f.required_string("body", 0, limits::message_body_bytes_max));
+  if (body_required)
+    in.body = SD_TRY(f.required_string("body", 0, limits::message_body_bytes_max));
+  else
+    in.body = SD_TRY(f.optional_string("body", 0, limits::message_body_bytes_max));
   const auto* audience = f.raw("audience");
   if (audience == nullptr)
     return fail(ErrorKind::invalid_input, "required", "audience is required", "audience");
@@ -313,8 +317,46 @@ Result<http::Response> create_broadcast(Ctx& ctx) {
   SD_TRY_VOID(af.finish());
   SD_TRY_VOID(f.finish());
   in.audience_json = audience->dump();
+  return in;
+}
+
+Result<http::Response> create_broadcast(Ctx& ctx) {
+  const auto in = SD_TRY(decode_broadcast(ctx, true));
   auto d = deps_of(ctx);
   return json_ok(broadcast_json(SD_TRY(flows::create_broadcast(d, ctx.store_id, in))), 201);
+}
+
+// Who a broadcast would reach, judged as the send judges: nothing is written.
+Result<http::Response> preview_broadcast(Ctx& ctx) {
+  const auto in = SD_TRY(decode_broadcast(ctx, false));
+  auto d = deps_of(ctx);
+  const auto p = SD_TRY(flows::preview_broadcast(d, ctx.store_id, in));
+  auto sample = nlohmann::json::array();
+  for (const auto& r : p.sample)
+    sample.push_back({{"id", r.customer_public_id}, {"name", r.name}, {"email", r.email}});
+  nlohmann::json first = nullptr;
+  if (p.first_message && !p.sample.empty())
+    first = {{"customer", sample.front()}, {"body", *p.first_message}};
+  return json_ok({{"audience", nlohmann::json::parse(in.audience_json)},
+                  {"audience_size", p.audience},
+                  {"recipients", p.recipients},
+                  {"skipped",
+                   {{"blocked", p.skipped_blocked},
+                    {"unfillable", p.skipped_unfillable ? nlohmann::json(*p.skipped_unfillable)
+                                                        : nlohmann::json(nullptr)}}},
+                  {"unsubscribed", p.unsubscribed},
+                  {"emails", p.recipients - p.unsubscribed},
+                  {"sample", sample},
+                  {"first_message", first}});
+}
+
+Result<http::Response> list_broadcasts(Ctx& ctx) {
+  const auto page = SD_TRY(paging(ctx.req));
+  auto d = deps_of(ctx);
+  const auto p = SD_TRY(flows::list_broadcasts(d, ctx.store_id, page.limit, page.cursor));
+  auto data = nlohmann::json::array();
+  for (const auto& b : p.data) data.push_back(broadcast_json(b));
+  return json_ok(list_page(std::move(data), p.has_more, p.next_cursor));
 }
 
 Result<http::Response> get_broadcast(Ctx& ctx) {
@@ -414,7 +456,9 @@ void register_messaging_routes(http::Router& router, Services& svc) {
   add_api_route(router, svc, {M::get, "/api/v1/saved-replies/{id}", Access::seller, get_reply});
   add_api_route(router, svc, {M::patch, "/api/v1/saved-replies/{id}", Access::seller, patch_reply});
   add_api_route(router, svc, {M::delete_, "/api/v1/saved-replies/{id}", Access::seller, delete_reply});
+  add_api_route(router, svc, {M::get, "/api/v1/broadcasts", Access::seller, list_broadcasts});
   add_api_route(router, svc, {M::post, "/api/v1/broadcasts", Access::seller, create_broadcast});
+  add_api_route(router, svc, {M::post, "/api/v1/broadcasts/preview", Access::seller, preview_broadcast});
   add_api_route(router, svc, {M::get, "/api/v1/broadcasts/{id}", Access::seller, get_broadcast});
   add_api_route(router, svc, {M::get, "/api/v1/away-mode", Access::seller, get_away});
   add_api_route(router, svc, {M::patch, "/api/v1/away-mode", Access::seller, patch_away});

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -89,5 +90,17 @@ Result<bool> is_blocked(db::Tx& tx, int64_t store_id, int64_t user_id);
 // or the fingerprint ("" = none). Checkout calls it.
 Result<bool> is_covered(db::Tx& tx, int64_t store_id, int64_t user_id,
                         std::string_view normalised_email, std::string_view fingerprint);
+
+// The accounts and normalised emails the store's blocks cover, read at once to judge many
+// customers (broadcasts); covers() answers as is_covered does without a fingerprint.
+struct StoreCoverage {
+  std::unordered_set<int64_t> users;
+  std::unordered_set<std::string> emails;
+  bool covers(int64_t user_id, const std::string& normalised_email) const {
+    return (user_id != 0 && users.contains(user_id)) ||
+           (!normalised_email.empty() && emails.contains(normalised_email));
+  }
+};
+Result<StoreCoverage> store_coverage(db::Tx& tx, int64_t store_id);
 
 }  // namespace sd::blocks

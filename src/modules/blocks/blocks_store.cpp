@@ -130,4 +130,19 @@ Result<bool> is_covered(db::Tx& tx, int64_t store_id, int64_t user_id,
   return false;
 }
 
+Result<StoreCoverage> store_coverage(db::Tx& tx, int64_t store_id) {
+  StoreCoverage c;
+  SD_TRY_VOID(tx.each("SELECT user_id FROM block_users WHERE store_id = $1", {store_id},
+                      [&](const db::RowView& r) {
+                        c.users.insert(r.i64(0));
+                        return true;
+                      }));
+  SD_TRY_VOID(tx.each("SELECT email FROM block_emails WHERE store_id = $1", {store_id},
+                      [&](const db::RowView& r) {
+                        c.emails.emplace(r.text(0));
+                        return true;
+                      }));
+  return c;
+}
+
 }  // namespace sd::blocks

@@ -9,9 +9,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -108,6 +110,26 @@ struct PendingRecipient {
   std::string body;
 };
 
+// Who a broadcast goes to: every customer of the store, or the buyers of some products
+// (internal ids). Members (R-MEM-1) will be a third kind.
+struct Audience {
+  enum class Kind { all, products };
+  Kind kind = Kind::all;
+  std::vector<int64_t> product_ids;
+};
+
+// A customer as a broadcast judges them: who they are and, when asked for, their latest
+// order (what {order_id} and {product_title} are filled from; empty when they have none).
+struct RecipientRow {
+  int64_t customer_id = 0;
+  std::string customer_public_id;
+  int64_t user_id = 0;
+  std::string name;
+  std::string email;
+  std::string latest_order_id;
+  std::string latest_order_products;  // the order's product titles in line order, ", "-joined
+};
+
 // --- rules (pure) ---
 
 // The placeholders a seller message may hold: `{name}` or `{name|fallback}`.
@@ -133,6 +155,8 @@ std::string first_name(std::string_view full_name);
 Result<std::string> fill_placeholders(std::string_view body, const PlaceholderContext& ctx);
 // Checks the names only (a broadcast is filled per recipient later).
 Result<void> check_placeholders(std::string_view body);
+// True when `body` holds the placeholder `name` (with or without a fallback).
+bool uses_placeholder(std::string_view body, std::string_view name);
 // A message body: 1..limits::message_body_bytes_max bytes, not only whitespace, valid UTF-8
 // (invalid_input `required` / `too_long` / `invalid_utf8`, param `param`).
 Result<void> validate_body(std::string_view body, const std::string& param = "body");
@@ -250,18 +274,33 @@ Result<std::vector<SavedReply>> list_saved_replies(db::Tx& tx, int64_t store_id,
                                                    const std::optional<std::pair<Micros, std::string>>& after,
                                                    int limit);
 
-// Records the broadcast and one pending recipient per customer of the audience: every customer
-// of the store (`product_ids` empty) or the buyers of those products (internal ids).
+// Records the broadcast and one pending recipient per customer of the audience.
 Result<Broadcast> create_broadcast(db::Tx& tx, int64_t store_id, const std::string& audience_json,
-                                   const std::string& body, bool all_customers,
-                                   const std::vector<int64_t>& product_ids, Micros now);
+                                   const std::string& body, const Audience& audience, Micros now);
+// The audience's customers in customer id order (the order the job posts in), each once;
+// `on_row` returns false to stop. The same audience create_broadcast records.
+Result<void> each_audience_member(db::Tx& tx, int64_t store_id, const Audience& audience,
+                                  bool with_latest_order,
+                                  const std::function<bool(const RecipientRow&)>& on_row);
+// The broadcast's pending recipients with customer ids in [first, last], in id order.
+Result<std::vector<RecipientRow>> pending_recipient_rows(db::Tx& tx, int64_t broadcast_id,
+                                                         int64_t first_customer_id,
+                                                         int64_t last_customer_id,
+                                                         bool with_latest_order);
 Result<Broadcast> get_broadcast(db::Tx& tx, int64_t store_id, std::string_view public_id);
-// Up to `limit` pending recipients (PostgreSQL: locked, skipping rows another instance holds).
+// The store's broadcasts, newest first, strictly after (created_at, public_id) when given.
+Result<std::vector<Broadcast>> list_broadcasts(db::Tx& tx, int64_t store_id,
+                                               const std::optional<std::pair<Micros, std::string>>& after,
+                                               int limit);
+// Up to `limit` pending recipients, in (broadcast, customer) order (PostgreSQL: locked,
+// skipping rows another instance holds).
 Result<std::vector<PendingRecipient>> claim_recipients(db::Tx& tx, int limit);
-// pending → sent|skipped; false when it was no longer pending (nothing changed).
+// pending → sent|skipped; false when it was no longer pending (nothing changed). The caller
+// adds what it finished to the broadcast's progress (add_progress) in the same transaction.
 Result<bool> finish_recipient(db::Tx& tx, int64_t broadcast_id, int64_t customer_id,
                               std::string_view state, std::optional<std::string> skip_reason,
                               std::optional<int64_t> message_id, Micros now);
+Result<void> add_progress(db::Tx& tx, int64_t broadcast_id, int64_t sent, int64_t skipped);
 // Marks broadcasts without pending recipients completed.
 Result<void> complete_broadcasts(db::Tx& tx, Micros now);
 
@@ -274,5 +313,7 @@ Result<void> set_away_mode(db::Tx& tx, int64_t store_id, const AwayMode& mode, M
 
 Result<void> unsubscribe(db::Tx& tx, int64_t store_id, std::string_view email_canonical, Micros now);
 Result<bool> is_unsubscribed(db::Tx& tx, int64_t store_id, std::string_view email_canonical);
+// Every canonical email that unsubscribed from the store (to judge many customers at once).
+Result<std::unordered_set<std::string>> unsubscribed_emails(db::Tx& tx, int64_t store_id);
 
 }  // namespace sd::messaging

@@ -152,6 +152,15 @@ Result<void> check_placeholders(std::string_view body) {
   return {};
 }
 
+bool uses_placeholder(std::string_view body, std::string_view name) {
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '{') continue;
+    const auto f = placeholder_at(body, i);
+    if (f && f->name == name) return true;
+  }
+  return false;
+}
+
 Result<void> validate_body(std::string_view body, const std::string& param) {
   if (blank(body)) return fail(ErrorKind::invalid_input, "required", param + " is required", param);
   if (body.size() > limits::message_body_bytes_max)

@@ -33,6 +33,14 @@ TEST(Placeholders, FillsEveryKnownName) {
   }
 }
 
+TEST(Placeholders, UsesPlaceholderSeesOnlyRealPlaceholders) {
+  EXPECT_TRUE(uses_placeholder("Your {order_id}", "order_id"));
+  EXPECT_TRUE(uses_placeholder("About {product_title|it}.", "product_title"));
+  EXPECT_FALSE(uses_placeholder("Your {order_id", "order_id"));
+  EXPECT_FALSE(uses_placeholder("{order_identifier} {x order_id}", "order_id"));
+  EXPECT_FALSE(uses_placeholder("Hi {customer_name}", "order_id"));
+}
+
 TEST(Placeholders, FallbackFillsAMissingValue) {
   PlaceholderContext c = full();
   c.customer_name = "  ";

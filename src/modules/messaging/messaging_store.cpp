@@ -11,6 +11,11 @@ constexpr const char* kThreadCols =
     "t.id, t.public_id, t.store_id, t.customer_id, t.buyer_user_id, t.opened_by, t.created_at, "
     "t.last_message_at, t.seller_unread, t.buyer_unread";
 
+// The same columns unqualified (RETURNING).
+constexpr const char* kThreadColsBare =
+    "id, public_id, store_id, customer_id, buyer_user_id, opened_by, created_at, "
+    "last_message_at, seller_unread, buyer_unread";
+
 Thread thread_of(const db::Row& r) {
   return Thread{r.i64(0), r.text(1), r.i64(2), r.i64(3), r.i64(4),
                 r.text(5), r.i64(6),  r.i64(7), r.i64(8), r.i64(9)};
@@ -76,12 +81,14 @@ Result<void> fill_reply_attachments(db::Tx& tx, int64_t store_id, std::vector<Sa
 
 Result<Thread> open_thread(db::Tx& tx, int64_t store_id, int64_t customer_id,
                            int64_t buyer_user_id, Side opened_by, Micros now) {
-  SD_TRY(tx.exec(
+  // A new thread comes back from the INSERT; an existing one (the conflict) is read.
+  auto inserted = SD_TRY(tx.query_one(
       "INSERT INTO threads (public_id, store_id, customer_id, buyer_user_id, opened_by, "
       "created_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $6) "
-      "ON CONFLICT (store_id, customer_id) DO NOTHING",
+      "ON CONFLICT (store_id, customer_id) DO NOTHING RETURNING " + std::string(kThreadColsBare),
       {new_public_id("thr"), store_id, customer_id, buyer_user_id,
        opened_by == Side::seller ? "seller" : "buyer", now}));
+  if (inserted) return thread_of(*inserted);
   auto t = SD_TRY(find_thread(tx, store_id, customer_id));
   if (!t) return fail(ErrorKind::internal, "thread_missing", "the thread was not opened");
   return *t;
@@ -420,60 +427,169 @@ Result<std::vector<SavedReply>> list_saved_replies(
 
 // ---- broadcasts ----
 
+namespace {
+
+// A JSON array of integers bound as `param`, as a one-column subquery of its values.
+std::string id_list(db::Tx& tx, const std::string& param) {
+  return tx.dialect() == db::Dialect::postgres
+             ? "(SELECT CAST(jsonb_array_elements_text(CAST(" + param + " AS jsonb)) AS BIGINT))"
+             : "(SELECT value FROM json_each(" + param + "))";
+}
+
+std::string json_ids(const std::vector<int64_t>& ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "]";
+}
+
+// The audience as a condition on `customers c`, with the store as $1 and, for products, the
+// JSON list of product ids as $2. The one definition both the preview and the send use.
+std::string audience_where(db::Tx& tx, const Audience& a) {
+  if (a.kind == Audience::Kind::all) return "c.store_id = $1";
+  return "c.store_id = $1 AND c.id IN (SELECT o0.customer_id FROM order_lines l0 JOIN orders o0 "
+         "ON o0.id = l0.order_id WHERE l0.store_id = $1 AND l0.product_id IN " +
+         id_list(tx, "$2") + ")";
+}
+
+// Rows of RecipientRow from `from` (which names `customers c`) where `where`, in customer id
+// order; with the latest order (as customer_purchases orders them: newest, then public id),
+// one row per line of it.
+std::string recipient_rows_sql(const std::string& from, const std::string& where, bool with_order) {
+  if (!with_order)
+    return "SELECT c.id, c.public_id, c.user_id, c.name, c.email, NULL, NULL FROM " + from +
+           " WHERE " + where + " ORDER BY c.id";
+  return "SELECT c.id, c.public_id, c.user_id, c.name, c.email, lo.public_id, l.product_title "
+         "FROM " + from +
+         " LEFT JOIN orders lo ON lo.id = (SELECT o2.id FROM orders o2 WHERE o2.customer_id = c.id "
+         "AND o2.store_id = c.store_id ORDER BY o2.created_at DESC, o2.public_id DESC LIMIT 1) "
+         "LEFT JOIN order_lines l ON l.order_id = lo.id WHERE " + where + " ORDER BY c.id, l.id";
+}
+
+// Folds the rows of one customer (one per line of their latest order) into RecipientRows.
+class RowFolder {
+ public:
+  explicit RowFolder(const std::function<bool(const RecipientRow&)>& emit) : emit_(emit) {}
+  bool add(const db::RowView& r) {
+    const auto id = r.i64(0);
+    if (current_ && current_->customer_id == id) {
+      if (!r.is_null(6)) current_->latest_order_products += ", " + std::string(r.text(6));
+      return true;
+    }
+    if (current_ && !emit_(*current_)) return stopped_ = true, false;
+    current_ = RecipientRow{id, std::string(r.text(1)), r.i64(2), std::string(r.text(3)),
+                            std::string(r.text(4)), std::string(r.is_null(5) ? "" : r.text(5)),
+                            std::string(r.is_null(6) ? "" : r.text(6))};
+    return true;
+  }
+  void finish() {
+    if (current_ && !stopped_) emit_(*current_);
+  }
+
+ private:
+  const std::function<bool(const RecipientRow&)>& emit_;
+  std::optional<RecipientRow> current_;
+  bool stopped_ = false;
+};
+
+Broadcast broadcast_of(const db::Row& r, int64_t store_id) {
+  Broadcast b;
+  b.id = r.i64(0);
+  b.public_id = r.text(1);
+  b.store_id = store_id;
+  b.audience = r.text(2);
+  b.body = r.text(3);
+  b.recipients_total = r.i64(4);
+  b.created_at = r.i64(5);
+  b.completed_at = r.opt_i64(6);
+  b.sent = r.i64(7);
+  b.skipped = r.i64(8);
+  b.pending = b.recipients_total - b.sent - b.skipped;
+  return b;
+}
+
+constexpr const char* kBroadcastCols =
+    "b.id, b.public_id, b.audience, b.body, b.recipients_total, b.created_at, b.completed_at, "
+    "b.sent_count, b.skipped_count";
+
+}  // namespace
+
 Result<Broadcast> create_broadcast(db::Tx& tx, int64_t store_id, const std::string& audience_json,
-                                   const std::string& body, bool all_customers,
-                                   const std::vector<int64_t>& product_ids, Micros now) {
+                                   const std::string& body, const Audience& audience, Micros now) {
   const auto public_id = new_public_id("bc");
   auto row = SD_TRY(tx.query_one(
       "INSERT INTO broadcasts (public_id, store_id, audience, body, recipients_total, created_at) "
       "VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
       {public_id, store_id, audience_json, body, now}));
   const int64_t id = row->i64(0);
-  if (all_customers) {
-    SD_TRY(tx.exec(
-        "INSERT INTO broadcast_recipients (broadcast_id, customer_id, state) "
-        "SELECT $1, c.id, 'pending' FROM customers c WHERE c.store_id = $2",
-        {id, store_id}));
-  } else {
-    // One statement per product; the primary key (broadcast, customer) keeps each customer once.
-    for (const auto pid : product_ids) {
-      SD_TRY(tx.exec(
-          "INSERT INTO broadcast_recipients (broadcast_id, customer_id, state) "
-          "SELECT DISTINCT $1, o.customer_id, 'pending' FROM order_lines l "
-          "JOIN orders o ON o.id = l.order_id WHERE l.store_id = $2 AND l.product_id = $3 "
-          "ON CONFLICT (broadcast_id, customer_id) DO NOTHING",
-          {id, store_id, pid}));
-    }
-  }
-  SD_TRY(tx.exec(
-      "UPDATE broadcasts SET recipients_total = (SELECT COUNT(*) FROM broadcast_recipients "
-      "WHERE broadcast_id = $1) WHERE id = $1",
-      {id}));
+  // $1 the store, $2 the product list (products only), then the broadcast.
+  const bool all = audience.kind == Audience::Kind::all;
+  const std::string insert = "INSERT INTO broadcast_recipients (broadcast_id, customer_id, state) "
+                             "SELECT CAST(" + std::string(all ? "$2" : "$3") +
+                             " AS BIGINT), c.id, 'pending' FROM customers c WHERE " +
+                             audience_where(tx, audience);
+  const auto n = all ? SD_TRY(tx.exec(insert, {store_id, id}))
+                     : SD_TRY(tx.exec(insert, {store_id, json_ids(audience.product_ids), id}));
+  SD_TRY(tx.exec("UPDATE broadcasts SET recipients_total = $2 WHERE id = $1", {id, n}));
   return get_broadcast(tx, store_id, public_id);
 }
 
+Result<void> each_audience_member(db::Tx& tx, int64_t store_id, const Audience& audience,
+                                  bool with_latest_order,
+                                  const std::function<bool(const RecipientRow&)>& on_row) {
+  RowFolder folder(on_row);
+  const auto sql = recipient_rows_sql("customers c", audience_where(tx, audience), with_latest_order);
+  const auto add = [&](const db::RowView& r) { return folder.add(r); };
+  if (audience.kind == Audience::Kind::all) {
+    SD_TRY_VOID(tx.each(sql, {store_id}, add));
+  } else {
+    SD_TRY_VOID(tx.each(sql, {store_id, json_ids(audience.product_ids)}, add));
+  }
+  folder.finish();
+  return {};
+}
+
+Result<std::vector<RecipientRow>> pending_recipient_rows(db::Tx& tx, int64_t broadcast_id,
+                                                         int64_t first_customer_id,
+                                                         int64_t last_customer_id,
+                                                         bool with_latest_order) {
+  std::vector<RecipientRow> out;
+  const std::function<bool(const RecipientRow&)> keep = [&](const RecipientRow& r) {
+    out.push_back(r);
+    return true;
+  };
+  RowFolder folder(keep);
+  SD_TRY_VOID(tx.each(
+      recipient_rows_sql("broadcast_recipients r JOIN customers c ON c.id = r.customer_id",
+                         "r.broadcast_id = $1 AND r.state = 'pending' AND r.customer_id >= $2 "
+                         "AND r.customer_id <= $3",
+                         with_latest_order),
+      {broadcast_id, first_customer_id, last_customer_id},
+      [&](const db::RowView& r) { return folder.add(r); }));
+  folder.finish();
+  return out;
+}
+
 Result<Broadcast> get_broadcast(db::Tx& tx, int64_t store_id, std::string_view public_id) {
-  auto row = SD_TRY(tx.query_one(
-      "SELECT b.id, b.public_id, b.audience, b.body, b.recipients_total, b.created_at, "
-      "b.completed_at, "
-      "(SELECT COUNT(*) FROM broadcast_recipients r WHERE r.broadcast_id = b.id AND r.state = 'sent'), "
-      "(SELECT COUNT(*) FROM broadcast_recipients r WHERE r.broadcast_id = b.id AND r.state = 'skipped') "
-      "FROM broadcasts b WHERE b.store_id = $1 AND b.public_id = $2",
-      {store_id, public_id}));
+  auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kBroadcastCols +
+                                     " FROM broadcasts b WHERE b.store_id = $1 AND b.public_id = $2",
+                                 {store_id, public_id}));
   if (!row) return not_found("broadcast");
-  Broadcast b;
-  b.id = row->i64(0);
-  b.public_id = row->text(1);
-  b.store_id = store_id;
-  b.audience = row->text(2);
-  b.body = row->text(3);
-  b.recipients_total = row->i64(4);
-  b.created_at = row->i64(5);
-  b.completed_at = row->opt_i64(6);
-  b.sent = row->i64(7);
-  b.skipped = row->i64(8);
-  b.pending = b.recipients_total - b.sent - b.skipped;
-  return b;
+  return broadcast_of(*row, store_id);
+}
+
+Result<std::vector<Broadcast>> list_broadcasts(
+    db::Tx& tx, int64_t store_id, const std::optional<std::pair<Micros, std::string>>& after,
+    int limit) {
+  auto rows = SD_TRY(tx.query(
+      std::string("SELECT ") + kBroadcastCols +
+          " FROM broadcasts b WHERE b.store_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR "
+          "b.created_at < $2 OR (b.created_at = $2 AND b.public_id < CAST($3 AS TEXT))) "
+          "ORDER BY b.created_at DESC, b.public_id DESC LIMIT $4",
+      {store_id, after ? db::Value(after->first) : db::Value(nullptr),
+       after ? db::Value(after->second) : db::Value(nullptr), limit}));
+  std::vector<Broadcast> out;
+  for (const auto& r : rows) out.push_back(broadcast_of(r, store_id));
+  return out;
 }
 
 Result<std::vector<PendingRecipient>> claim_recipients(db::Tx& tx, int limit) {
@@ -498,6 +614,14 @@ Result<bool> finish_recipient(db::Tx& tx, int64_t broadcast_id, int64_t customer
       "done_at = $6 WHERE broadcast_id = $1 AND customer_id = $2 AND state = 'pending'",
       {broadcast_id, customer_id, state, skip_reason, message_id, now}));
   return n > 0;
+}
+
+Result<void> add_progress(db::Tx& tx, int64_t broadcast_id, int64_t sent, int64_t skipped) {
+  SD_TRY(tx.exec(
+      "UPDATE broadcasts SET sent_count = sent_count + $2, skipped_count = skipped_count + $3 "
+      "WHERE id = $1",
+      {broadcast_id, sent, skipped}));
+  return {};
 }
 
 Result<void> complete_broadcasts(db::Tx& tx, Micros now) {
@@ -543,6 +667,16 @@ Result<bool> is_unsubscribed(db::Tx& tx, int64_t store_id, std::string_view emai
       "SELECT 1 FROM mail_unsubscribes WHERE store_id = $1 AND email_canonical = $2",
       {store_id, email_canonical}));
   return row.has_value();
+}
+
+Result<std::unordered_set<std::string>> unsubscribed_emails(db::Tx& tx, int64_t store_id) {
+  std::unordered_set<std::string> out;
+  SD_TRY_VOID(tx.each("SELECT email_canonical FROM mail_unsubscribes WHERE store_id = $1",
+                      {store_id}, [&](const db::RowView& r) {
+                        out.emplace(r.text(0));
+                        return true;
+                      }));
+  return out;
 }
 
 }  // namespace sd::messaging

@@ -20,6 +20,8 @@ export function BuyerMessagesPage() {
   const [params] = useSearchParams();
   const slug = params.get('store');
   const storeName = params.get('name') || slug || '';
+  // From a product page: the first message starts by naming the product.
+  const product = params.get('product');
   const [load, retry] = useLoad((signal) => buyerMessages.threads(signal), []);
   const header = <PageHeader title={t('messages.buyer.title')} description={t('messages.buyer.description')} />;
   if (load.status === 'loading') return <>{header}<LoadingCard /></>;
@@ -39,7 +41,8 @@ export function BuyerMessagesPage() {
           <Composer
             label={t('messages.buyer.newLabel', { store: storeName })}
             sendLabel={t('messages.buyer.send')}
-            onCancel={() => navigate('/library')}
+            initialBody={product ? t('messages.buyer.aboutProduct', { product }) : ''}
+            onCancel={() => (product ? navigate(-1) : navigate('/library'))}
             upload={(file) => buyerMessages.uploadAttachment(slug, file)}
             onSend={async (body, attachmentIds) => {
               const sent = await buyerMessages.write(slug, body, attachmentIds);

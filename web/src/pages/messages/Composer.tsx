@@ -161,6 +161,11 @@ export function Composer({
         value={body}
         onChange={(e) => setBody(e.target.value)}
         onPaste={onPaste}
+        // A box that starts with text (e.g. "About “Brush Pack”: ") is ready to continue typing.
+        autoFocus={Boolean(initialBody)}
+        onFocus={(e) => {
+          if (initialBody && e.currentTarget.value === initialBody) e.currentTarget.setSelectionRange(initialBody.length, initialBody.length);
+        }}
         aria-invalid={problem ? true : undefined}
         aria-describedby={`${id}-hint ${id}-problem`}
       />

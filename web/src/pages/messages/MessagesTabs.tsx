@@ -1,8 +1,7 @@
 import { NavLink } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 
-/** Inbox · Saved replies, under the Messages page header. ("Message customers" joins them
- *  with its composer: the broadcast API exists, its screen does not yet.) */
+/** Inbox · Saved replies · Message customers, under the Messages page header. */
 export function MessagesTabs() {
   const { t } = useTranslation();
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'tabs__tab tabs__tab--active' : 'tabs__tab');
@@ -13,6 +12,9 @@ export function MessagesTabs() {
       </NavLink>
       <NavLink to="/app/messages/saved-replies" className={cls}>
         {t('messages.tabs.saved')}
+      </NavLink>
+      <NavLink to="/app/messages/broadcasts" className={cls}>
+        {t('messages.tabs.broadcast')}
       </NavLink>
     </nav>
   );

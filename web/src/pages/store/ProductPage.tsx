@@ -9,6 +9,7 @@ import { StoreLayout } from '../../components/StoreLayout';
 import { ErrorCard, LoadingCard } from '../../components/Feedback';
 import { CheckIcon } from '../../components/Icons';
 import { parseQuantity } from '../../checkout';
+import { useSession } from '../../session';
 import { NotFoundCard, StoreFacts } from './StorePage';
 import { useLoad } from './useLoad';
 
@@ -19,10 +20,17 @@ export function checkoutPath(slug: string, productId: string, tierId: string, qu
   return `/s/${encodeURIComponent(slug)}/checkout?${query.toString()}`;
 }
 
+/** The buyer's conversation with a store (the library's "Contact the seller" goes there too);
+ *  a signed-out visitor signs in first and comes back to it. */
+export function contactPath(slug: string, storeName: string, productTitle: string): string {
+  return `/library/messages?${new URLSearchParams({ store: slug, name: storeName, product: productTitle })}`;
+}
+
 export function ProductPage() {
   const { t, i18n } = useTranslation();
   const { slug = '', productId = '' } = useParams();
   const navigate = useNavigate();
+  const { state: session } = useSession();
   const language = i18n.resolvedLanguage ?? 'en';
   const [quantities, setQuantities] = useState<Record<string, string>>({});
   const [load, retry] = useLoad(
@@ -138,6 +146,17 @@ export function ProductPage() {
                   })}
                 </div>
               </section>
+              {session.status === 'authenticated' && session.store?.slug === slug ? null : (
+                <section className="card product-contact" aria-labelledby="product-contact-title">
+                  <div>
+                    <h2 id="product-contact-title">{t('storefront.questionsTitle')}</h2>
+                    <p className="muted">{t('storefront.questionsBody', { store: store.name })}</p>
+                  </div>
+                  <Link to={contactPath(slug, store.name, product.title)} className="button button--secondary" data-testid="contact-seller">
+                    {t('messages.buyer.contact')}
+                  </Link>
+                </section>
+              )}
               <StoreFacts store={store} />
             </article>
           </>
