@@ -31,6 +31,15 @@ struct Ctx {
 };
 
 using ApiHandler = std::function<Result<http::Response>(Ctx&)>;
+// What a fast path knows of a request: the caller's ids, resolved in its read transaction.
+struct CachedCtx {
+  const http::Request& req;
+  int64_t user_id = 0;
+  int64_t store_id = 0;  // 0 when the caller owns no store
+};
+// An answer from memory for a GET, in the read transaction the caller was resolved in;
+// nothing = let the handler answer.
+using CachedHandler = std::function<std::optional<http::Response>(const CachedCtx&, db::Tx&)>;
 
 struct ApiRoute {
   http::Method method;
@@ -42,6 +51,9 @@ struct ApiRoute {
   // ctx.req.body; ctx.body stays {}.
   bool raw_body = false;
   size_t body_bytes_max = 0;  // 0 = limits::http_body_bytes_max (passed to http::Route)
+  // GET only: tried first on the I/O thread (http::Route::try_inline) when the caller resolves
+  // without waiting (SQLite, a free reader) and needs no write; must itself never wait.
+  CachedHandler cached = nullptr;
 };
 
 // Wraps an API handler in the pipeline and adds it to the router.

@@ -65,20 +65,7 @@ uint64_t fnv1a(std::string_view s) {
 }
 
 uint64_t fingerprint(const Filter& f, Sort sort) {
-  std::string s = f.query;
-  s += '\x1f';
-  for (const auto& st : f.statuses) s += st + ",";
-  s += '\x1f' + f.product_public_id + '\x1f' + f.tier + '\x1f' + f.country + '\x1f';
-  auto opt = [&s](const std::optional<int64_t>& v) {
-    s += v ? std::to_string(*v) : std::string("-");
-    s += '\x1f';
-  };
-  opt(f.from);
-  opt(f.to);
-  opt(f.min_total_minor);
-  opt(f.max_total_minor);
-  s += std::to_string(static_cast<int>(sort));
-  return fnv1a(s);
+  return fnv1a(filter_key(f) + std::to_string(static_cast<int>(sort)));
 }
 
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -271,6 +258,22 @@ Result<Query> parse_query(const std::vector<std::pair<std::string, std::string>>
   return q;
 }
 
+std::string filter_key(const Filter& f) {
+  std::string s = f.query;
+  s += '\x1f';
+  for (const auto& st : f.statuses) s += st + ",";
+  s += '\x1f' + f.product_public_id + '\x1f' + f.tier + '\x1f' + f.country + '\x1f';
+  auto opt = [&s](const std::optional<int64_t>& v) {
+    s += v ? std::to_string(*v) : std::string("-");
+    s += '\x1f';
+  };
+  opt(f.from);
+  opt(f.to);
+  opt(f.min_total_minor);
+  opt(f.max_total_minor);
+  return s;
+}
+
 std::string encode_cursor(const Cursor& c, const Filter& f, Sort sort) {
   char fp[17];
   std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(fingerprint(f, sort)));
@@ -366,7 +369,12 @@ std::string csv_header() {
 void append_csv_field(std::string& out, std::string_view field) {
   const bool formula = !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
                                           field[0] == '@' || field[0] == '\t' || field[0] == '\r');
-  const bool quote = formula || field.find_first_of(",\"\r\n") != std::string_view::npos;
+  // (A plain loop: find_first_of calls memchr over the set for every character.)
+  bool quote = formula;
+  for (size_t i = 0; i < field.size() && !quote; ++i) {
+    const char c = field[i];
+    quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+  }
   if (!quote) {
     out.append(field);
     return;
@@ -394,32 +402,156 @@ std::string format_rate_percent(int64_t rate_ppm) {
   return s;
 }
 
-void append_csv_row(std::string& out, const SaleRow& r) {
+namespace {
+
+// format_rfc3339 without the allocation and snprintf per call: the date part of the last day
+// is kept (rows come sorted, so consecutive rows mostly share it).
+void append_rfc3339(std::string& out, Micros t) {
+  thread_local int64_t cached_day = INT64_MIN;
+  thread_local std::string cached_date;
+  const int64_t day = floor_div(t, kDay);
+  if (day != cached_day) {
+    const std::string full = format_rfc3339(day * kDay);  // "YYYY-MM-DDT00:00:00Z"
+    cached_date = full.substr(0, full.find('T') + 1);
+    cached_day = day;
+  }
+  out += cached_date;
+  const Micros rem = t - day * kDay;
+  const int64_t secs = rem / kMicrosPerSecond;
+  const int64_t frac = rem % kMicrosPerSecond;
+  char buf[16];
+  auto two = [](char* p, int64_t v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  two(buf, secs / 3600);
+  buf[2] = ':';
+  two(buf + 3, secs / 60 % 60);
+  buf[5] = ':';
+  two(buf + 6, secs % 60);
+  size_t n = 8;
+  if (frac != 0) {
+    buf[n++] = '.';
+    int64_t f = frac;
+    for (int i = 5; i >= 0; --i) {
+      buf[n + static_cast<size_t>(i)] = static_cast<char>('0' + f % 10);
+      f /= 10;
+    }
+    n += 6;
+  }
+  buf[n++] = 'Z';
+  out.append(buf, n);
+}
+
+// money_text into `out` as a CSV field (the exponent of the last currency is kept).
+void append_money_field(std::string& out, int64_t minor, std::string_view currency) {
+  thread_local std::string cached_code;
+  thread_local int cached_exponent = 2;
+  if (currency != cached_code) {
+    cached_exponent = currency_from_code(currency).value_or(Currency{{'X', 'X', 'X', 0}, 2}).exponent;
+    cached_code.assign(currency);
+  }
+  if (minor < 0) {  // rare: through the formula guard of append_csv_field
+    append_csv_field(out, money_text(minor, std::string(currency)));
+    return;
+  }
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, minor);
+  auto len = static_cast<size_t>(end - digits);
+  const auto exp = static_cast<size_t>(cached_exponent);
+  if (exp == 0) {
+    out.append(digits, len);
+    return;
+  }
+  if (len <= exp) {
+    out += "0.";
+    out.append(exp - len, '0');
+    out.append(digits, len);
+    return;
+  }
+  out.append(digits, len - exp);
+  out += '.';
+  out.append(digits + len - exp, exp);
+}
+
+void append_int_field(std::string& out, int64_t v) {
+  if (v < 0) {
+    append_csv_field(out, std::to_string(v));
+    return;
+  }
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+}  // namespace
+
+void append_csv_row(std::string& out, const CsvFields& r) {
   auto field = [&out](std::string_view v) {
     append_csv_field(out, v);
     out += ',';
   };
   field(r.order_public_id);
   field(r.line_public_id);
-  field(format_rfc3339(r.created_at));
+  append_rfc3339(out, r.created_at);
+  out += ',';
   field(r.customer_name);
   field(r.customer_email);
   field(r.country);
   field(r.region);
   field(r.product_title);
   field(r.tier_name);
-  field(std::to_string(r.quantity));
-  field(money_text(r.unit_price_minor, r.currency));
-  field(money_text(r.tax_minor, r.currency));
-  field(format_rate_percent(r.tax_rate_ppm));
-  field(money_text(r.total_minor, r.currency));
+  append_int_field(out, r.quantity);
+  out += ',';
+  append_money_field(out, r.unit_price_minor, r.currency);
+  out += ',';
+  append_money_field(out, r.tax_minor, r.currency);
+  out += ',';
+  {
+    // Few distinct rates: the text of the last one is kept.
+    thread_local int64_t cached_rate = -1;
+    thread_local std::string cached_rate_text;
+    if (r.tax_rate_ppm != cached_rate) {
+      cached_rate_text = format_rate_percent(r.tax_rate_ppm);
+      cached_rate = r.tax_rate_ppm;
+    }
+    field(cached_rate_text);
+  }
+  append_money_field(out, r.total_minor, r.currency);
+  out += ',';
   field(r.currency);
   field(r.status);
-  field(money_text(r.refunded_minor, r.currency));
+  append_money_field(out, r.refunded_minor, r.currency);
+  out += ',';
   field(r.payment_brand);
   field(r.payment_last4);
   append_csv_field(out, r.license_key);
   out += "\r\n";
+}
+
+void append_csv_row(std::string& out, const SaleRow& r) {
+  CsvFields f;
+  f.order_public_id = r.order_public_id;
+  f.line_public_id = r.line_public_id;
+  f.customer_name = r.customer_name;
+  f.customer_email = r.customer_email;
+  f.country = r.country;
+  f.region = r.region;
+  f.product_title = r.product_title;
+  f.tier_name = r.tier_name;
+  f.currency = r.currency;
+  f.status = r.status;
+  f.payment_brand = r.payment_brand;
+  f.payment_last4 = r.payment_last4;
+  f.license_key = r.license_key;
+  f.created_at = r.created_at;
+  f.quantity = r.quantity;
+  f.unit_price_minor = r.unit_price_minor;
+  f.tax_minor = r.tax_minor;
+  f.tax_rate_ppm = r.tax_rate_ppm;
+  f.total_minor = r.total_minor;
+  f.refunded_minor = r.refunded_minor;
+  append_csv_row(out, f);
 }
 
 }  // namespace sd::sales
