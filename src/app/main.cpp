@@ -115,6 +115,7 @@ int serve(Config c) {
   svc.metrics = &registry;
   svc.web_dir = c.web_dir;
   svc.data_dir = c.data_dir;
+  svc.sales_cache = c.sales_cache;
   svc.secure_cookies = c.secure_cookies;
   api::load_test_clock(svc);
   auto taxes = load_tax_table(c);

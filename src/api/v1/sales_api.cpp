@@ -25,6 +25,7 @@ constexpr Micros kDay = 86'400'000'000;
 // see docs/ARCHITECTURE.md, "Sales answers cache"): whole answers by (store, query string),
 // and summaries by (store, filter), which every page of one filter shares.
 struct SalesCaches {
+  bool enabled = true;  // off: every answer made afresh (Services::sales_cache)
   ResponseCache pages{limits::sales_cache_bytes_max};
   std::mutex mu;  // guards summaries
   struct CachedSummary {
@@ -205,7 +206,7 @@ Result<http::Response> list_sales(SalesCaches& caches, Ctx& ctx) {
   // One read transaction: the version, the page and the summary see the same sales.
   auto out = SD_TRY(ctx.svc.db->read<Out>([&](db::Tx& tx) -> Result<Out> {
     Out o;
-    o.version = SD_TRY(sales::view_version(tx, ctx.store_id));
+    if (caches.enabled) o.version = SD_TRY(sales::view_version(tx, ctx.store_id));
     if (o.version) {
       o.hit = caches.pages.find(key, *o.version);
       if (o.hit) return o;
@@ -306,11 +307,14 @@ Result<http::Response> export_sales(Ctx& ctx) {
 void register_sales_routes(http::Router& router, Services& svc) {
   using M = http::Method;
   auto caches = std::make_shared<SalesCaches>();
+  caches->enabled = svc.sales_cache;
   ApiRoute list{M::get, "/api/v1/sales", Access::seller,
                 [caches](Ctx& ctx) { return list_sales(*caches, ctx); }};
-  list.cached = [caches](const CachedCtx& ctx, db::Tx& tx) {
-    return cached_sales_page(*caches, ctx, tx);
-  };
+  if (caches->enabled) {
+    list.cached = [caches](const CachedCtx& ctx, db::Tx& tx) {
+      return cached_sales_page(*caches, ctx, tx);
+    };
+  }
   add_api_route(router, svc, std::move(list));
   add_api_route(router, svc,
                 {M::get, "/api/v1/sales/timeseries", Access::seller, sales_timeseries});

@@ -283,14 +283,17 @@ std::string order_by(Sort sort) {
   return "";
 }
 
-// The rows strictly after the cursor in sort order (" AND …").
+// The rows strictly after the cursor in sort order (" AND …"). The first, redundant bound is
+// what lets the planner start the index range at the cursor: with parameters, the OR alone made
+// SQLite walk the store's index from its start (a deep page cost 1.2 ms instead of 0.4).
 std::string keyset_sql(Sql& q, Sort sort, const Cursor& c) {
   const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
   const bool desc = sort == Sort::created_desc || sort == Sort::total_desc;
   const std::string col = by_total ? "total_minor" : "created_at";
   const std::string op = desc ? " < " : " > ";
-  const std::string k1 = q.bind(c.key), k2 = q.bind(c.key), id = q.bind(c.line_id);
-  return " AND (" + col + op + k1 + " OR (" + col + " = " + k2 + " AND line_id" + op + id + "))";
+  const std::string k0 = q.bind(c.key), k1 = q.bind(c.key), id = q.bind(c.line_id);
+  return " AND " + col + (desc ? " <= " : " >= ") + k0 + " AND (" + col + op + k1 +
+         " OR line_id" + op + id + ")";
 }
 
 Cursor cursor_after(const SaleRow& r, Sort sort) {
