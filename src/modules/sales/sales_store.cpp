@@ -195,6 +195,12 @@ size_t codepoints(std::string_view s) {
 // up per-trigram document counts in an fts5vocab table was tried: it reads each trigram's
 // whole doclist, 4 ms for the "sd-" of every order id at 100,000 orders.)
 std::string fts_phrase(std::string_view fragment) {
+  // Every row's text starts with its order id, "sd-…": that trigram's postings are the whole
+  // table (3.4 ms to read at 1,000,000 orders, against 0.3 ms for the rest of an order id). The
+  // substring test confirms the whole fragment, so the phrase may leave that prefix out.
+  constexpr std::string_view kOrderPrefix = "sd-";
+  if (fragment.starts_with(kOrderPrefix) && codepoints(fragment.substr(kOrderPrefix.size())) >= 3)
+    fragment.remove_prefix(kOrderPrefix.size());
   std::string phrase = "\"";
   for (char c : fragment) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
   return phrase + "\"";
