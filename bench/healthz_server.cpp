@@ -55,6 +55,25 @@ int main(int argc, char** argv) {
                 return sd::http::json_response(200, R"({"status":"ok"})");
               },
               sd::http::Execution::inline_io, 0});
+  // What a body of a Sales page's size (28 KB) and the hop to a worker thread cost by
+  // themselves, to read W-LIST's ratio against: the same fixed JSON inline and on a worker.
+  static const std::string page = [] {
+    std::string s = "{\"data\":[";
+    while (s.size() < 28000) s += "{\"order_id\":\"SD-W282-G42G\",\"status\":\"complete\"},";
+    s.back() = ']';
+    return s + "}";
+  }();
+  router.add({sd::http::Method::get, "/page",
+              [](sd::http::Request&) { return sd::http::json_response(200, page); },
+              sd::http::Execution::inline_io, 0});
+  router.add({sd::http::Method::get, "/page-worker",
+              [](sd::http::Request&) { return sd::http::json_response(200, page); },
+              sd::http::Execution::worker, 0});
+  router.add({sd::http::Method::get, "/healthz-worker",
+              [](sd::http::Request&) {
+                return sd::http::json_response(200, R"({"status":"ok"})");
+              },
+              sd::http::Execution::worker, 0});
 
   sd::http::ServerOptions options;
   options.port = port;

@@ -34,6 +34,7 @@ void resolve(Config& c) {
   }
   if (env("SHOPDESK_SECURE_COOKIES") == "1") c.secure_cookies = true;
   if (env("SHOPDESK_ACCESS_LOG") == "0") c.access_log = false;
+  if (env("SHOPDESK_SALES_CACHE") == "0") c.sales_cache = false;
   if (c.public_url.empty()) c.public_url = env("SHOPDESK_PUBLIC_URL");
   if (c.public_url.empty()) c.public_url = "http://" + c.host + ":" + std::to_string(c.port);
   if (c.tax_table.empty()) c.tax_table = env("SHOPDESK_TAX_TABLE");

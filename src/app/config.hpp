@@ -14,6 +14,7 @@ struct Config {
   bool test_mode = false;
   bool secure_cookies = false;  // SHOPDESK_SECURE_COOKIES=1 behind TLS
   bool access_log = true;       // SHOPDESK_ACCESS_LOG=0 silences per-request lines
+  bool sales_cache = true;      // SHOPDESK_SALES_CACHE=0: Sales answers made afresh every time
   std::string public_url;       // SHOPDESK_PUBLIC_URL, else http://host:port
   std::string tax_table;        // --tax-table / SHOPDESK_TAX_TABLE: a CSV replacing the default
   std::string smtp_url;         // SHOPDESK_SMTP_URL (smtp://host:port); empty = .eml folder

@@ -16,6 +16,8 @@ inline constexpr int http_connections_max = 10000;
 inline constexpr int http_shutdown_drain_seconds = 10;       // graceful shutdown budget
 inline constexpr int http_worker_threads = 32;               // blocking handlers run here
 inline constexpr size_t http_url_bytes_max = 8 * 1024;
+// Process: malloc maps blocks of this size and more (see main.cpp).
+inline constexpr size_t malloc_mmap_threshold_bytes = 256 * 1024;
 
 // Lists
 inline constexpr int list_limit_default = 50;
@@ -30,9 +32,17 @@ inline constexpr size_t db_group_commit_batch_max = 256;  // transactions per SQ
 // SQLite page caches (KiB): the writer's holds the indexes that every order touches.
 inline constexpr int db_sqlite_writer_cache_kib = 64 * 1024;
 inline constexpr int db_sqlite_reader_cache_kib = 16 * 1024;
+// Long scans (CSV exports) read through connections of their own with a small page cache, so
+// that exporting a million sales does not grow memory by the readers' caches.
+inline constexpr int db_sqlite_scan_connections = 2;
+inline constexpr int db_sqlite_scan_cache_kib = 2 * 1024;
 // Pages in the WAL before a checkpoint starts on the checkpointer thread (SQLite's own default
 // is 1000, run by the committing writer); at four times this the writer checkpoints itself.
 inline constexpr int db_sqlite_wal_autocheckpoint_pages = 8000;
+
+// Sales view: answers of the list kept in memory (per process, bytes), and summaries by filter.
+inline constexpr size_t sales_cache_bytes_max = 8 * 1024 * 1024;
+inline constexpr size_t sales_cached_summaries_max = 4096;
 
 // Accounts
 inline constexpr size_t password_bytes_min = 8;

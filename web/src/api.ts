@@ -667,7 +667,11 @@ export interface SaleRow {
 }
 
 export interface SalesPage extends Page<SaleRow> {
-  summary: { count: number; total_minor: number; currency: string };
+  /**
+   * `exact: false` (searches only): the server stopped counting at its bound, so `count` and
+   * `total_minor` cover the first matches only and are lower bounds (shown as "1000+").
+   */
+  summary: { count: number; total_minor: number; currency: string; exact?: boolean };
 }
 
 export interface SalesBucket {

@@ -27,6 +27,7 @@ struct Services {
   std::string web_dir;          // the built web app; empty = none
   std::string data_dir;         // uploads (files/), mail (mail/), the SQLite file by default
   bool secure_cookies = false;  // add `Secure` to cookies (behind TLS)
+  bool sales_cache = true;      // keep Sales answers per version (off: made afresh, benchmarks)
   payments::Provider* payments = nullptr;
   const tax::RateTable* taxes = nullptr;
   std::string public_url;         // how buyers reach this server (links in emails)

@@ -51,32 +51,49 @@ struct Resolved {
   int64_t store_id = 0;
 };
 
-// Resolves the caller from a bearer token (preferred) or the session cookie, and the store
-// they own, in one read transaction.
-Result<void> authenticate(Ctx& ctx) {
-  const auto auth = ctx.req.header("authorization");
+// What the request presents: a bearer token (preferred) or the session cookie, or neither.
+struct Credentials {
   std::optional<std::string> bearer;
+  std::optional<std::string> cookie;
+};
+
+Result<Credentials> credentials(const http::Request& req) {
+  Credentials c;
+  const auto auth = req.header("authorization");
   if (auth) {
     if (auth->size() <= 7 || (auth->substr(0, 7) != "Bearer " && auth->substr(0, 7) != "bearer ")) {
       return fail(ErrorKind::unauthenticated, "invalid_token",
                   "the Authorization header must be 'Bearer <token>'");
     }
-    bearer = std::string(auth->substr(7));
+    c.bearer = std::string(auth->substr(7));
+  } else {
+    c.cookie = req.cookie(kSessionCookie);
   }
-  const auto cookie = bearer ? std::nullopt : ctx.req.cookie(kSessionCookie);
-  if (!bearer && !cookie) return {};
+  return c;
+}
+
+// The caller and the store they own, inside the caller's read transaction.
+Result<Resolved> resolve(db::Tx& tx, const Credentials& c, Micros now) {
+  Resolved r;
+  r.principal = c.bearer ? SD_TRY(accounts::resolve_api_token(tx, *c.bearer, now, &r.touch))
+                         : SD_TRY(accounts::resolve_session(tx, *c.cookie, now, &r.touch));
+  if (r.principal) {
+    auto store = SD_TRY(stores::find_store_by_owner(tx, r.principal->user.id));
+    if (store) r.store_id = store->id;
+  }
+  return r;
+}
+
+// Resolves the caller from a bearer token (preferred) or the session cookie, and the store
+// they own, in one read transaction.
+Result<void> authenticate(Ctx& ctx) {
+  const auto creds = SD_TRY(credentials(ctx.req));
+  if (!creds.bearer && !creds.cookie) return {};
 
   const auto now = ctx.svc.clock->now();
-  auto resolved = SD_TRY(ctx.svc.db->read<Resolved>([&](db::Tx& tx) -> Result<Resolved> {
-    Resolved r;
-    r.principal = bearer ? SD_TRY(accounts::resolve_api_token(tx, *bearer, now, &r.touch))
-                         : SD_TRY(accounts::resolve_session(tx, *cookie, now, &r.touch));
-    if (r.principal) {
-      auto store = SD_TRY(stores::find_store_by_owner(tx, r.principal->user.id));
-      if (store) r.store_id = store->id;
-    }
-    return r;
-  }));
+  auto resolved = SD_TRY(ctx.svc.db->read<Resolved>(
+      [&](db::Tx& tx) -> Result<Resolved> { return resolve(tx, creds, now); }));
+  const bool bearer = creds.bearer.has_value();
   if (bearer && !resolved.principal) {
     return fail(ErrorKind::unauthenticated, "invalid_token", "the API token is not valid");
   }
@@ -92,6 +109,37 @@ Result<void> authenticate(Ctx& ctx) {
   ctx.principal = std::move(resolved.principal);
   ctx.store_id = resolved.store_id;
   return {};
+}
+
+// The fast path of a route with `cached` (on the I/O thread): only a plain GET whose caller
+// resolves, with nothing to write (no touch) and every access check passed, in one read
+// transaction that needs no waiting; anything else goes the usual way, on a worker. The caller
+// is resolved to ids only (the same checks as `resolve`, without reading the user or store).
+std::optional<http::Response> try_cached(Services& svc, const ApiRoute& route,
+                                         http::Request& req) {
+  if (req.method != http::Method::get && req.method != http::Method::head) return std::nullopt;
+  if (!req.body.empty()) return std::nullopt;
+  auto creds = credentials(req);
+  if (!creds || (!creds->bearer && !creds->cookie)) return std::nullopt;
+  std::optional<http::Response> out;
+  const auto now = svc.clock->now();
+  auto ran = svc.db->try_read_work([&](db::Tx& tx) -> Result<void> {
+    bool touch = false;
+    const auto user_id =
+        creds->bearer ? SD_TRY(accounts::api_token_user_id(tx, *creds->bearer, now, &touch))
+                      : SD_TRY(accounts::session_user_id(tx, *creds->cookie, now, &touch));
+    if (!user_id || touch) return {};
+    CachedCtx ctx{req, *user_id, 0};
+    if (route.access == Access::seller) {
+      const auto store_id = SD_TRY(stores::find_store_id_by_owner(tx, *user_id));
+      if (!store_id) return {};
+      ctx.store_id = *store_id;
+    }
+    out = route.cached(ctx, tx);
+    return {};
+  });
+  if (!ran || !*ran) return std::nullopt;
+  return out;
 }
 
 Result<void> check_csrf(const Ctx& ctx) {
@@ -247,6 +295,9 @@ void add_api_route(http::Router& router, Services& svc, ApiRoute route) {
   r.execution = http::Execution::worker;
   r.body_bytes_max = shared->body_bytes_max;
   r.handler = [&svc, shared](http::Request& req) { return run_pipeline(svc, *shared, req); };
+  if (shared->cached) {
+    r.try_inline = [&svc, shared](http::Request& req) { return try_cached(svc, *shared, req); };
+  }
   router.add(std::move(r));
 }
 

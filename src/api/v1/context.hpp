@@ -37,6 +37,15 @@ struct Ctx {
 };
 
 using ApiHandler = std::function<Result<http::Response>(Ctx&)>;
+// What a fast path knows of a request: the caller's ids, resolved in its read transaction.
+struct CachedCtx {
+  const http::Request& req;
+  int64_t user_id = 0;
+  int64_t store_id = 0;  // 0 when the caller owns no store
+};
+// An answer from memory for a GET, in the read transaction the caller was resolved in;
+// nothing = let the handler answer.
+using CachedHandler = std::function<std::optional<http::Response>(const CachedCtx&, db::Tx&)>;
 
 struct ApiRoute {
   http::Method method;
@@ -51,6 +60,9 @@ struct ApiRoute {
   // The handler records its answer to an Idempotency-Key in its own write transaction
   // (record_answer) instead of the pipeline's claim and completion transactions around it.
   bool inline_idempotency = false;
+  // GET only: tried first on the I/O thread (http::Route::try_inline) when the caller resolves
+  // without waiting (SQLite, a free reader) and needs no write; must itself never wait.
+  CachedHandler cached = nullptr;
 };
 
 // For inline_idempotency routes: records `resp` under ctx.idempotency (if any) inside `tx`.

@@ -12,6 +12,10 @@
 
 namespace sd::api {
 
+// Appends `s` as a JSON string literal (quotes included), escaped as nlohmann::json dumps it;
+// invalid UTF-8 becomes U+FFFD. For answers written straight into one buffer.
+void append_json_string(std::string& out, std::string_view s);
+
 nlohmann::json user_json(const accounts::User& u);
 nlohmann::json store_json(const stores::Store& s);
 nlohmann::json api_token_json(const accounts::ApiToken& t);

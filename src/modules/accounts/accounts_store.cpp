@@ -199,6 +199,51 @@ Result<std::optional<Principal>> resolve_api_token(db::Tx& tx, std::string_view 
   return std::optional<Principal>{Principal{user_from(*row), Principal::Via::token, row->i64(5), {}}};
 }
 
+namespace {
+
+// (user id, last used or seen) of the first row, read straight from the statement.
+Result<std::optional<std::pair<int64_t, Micros>>> id_and_time(db::Tx& tx, std::string_view sql,
+                                                              db::Params params) {
+  std::optional<std::pair<int64_t, Micros>> out;
+  SD_TRY_VOID(tx.each(sql, params, [&](const db::RowView& r) {
+    out = std::pair<int64_t, Micros>{r.i64(0), r.is_null(1) ? INT64_MIN : r.i64(1)};
+    return false;
+  }));
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<int64_t>> api_token_user_id(db::Tx& tx, std::string_view secret, Micros now,
+                                                 bool* touch) {
+  auto row = SD_TRY(id_and_time(tx,
+                                "SELECT u.id, t.last_used_at FROM api_tokens t JOIN users u ON "
+                                "u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                                {secret_hash(secret)}));
+  if (!row) return std::optional<int64_t>{};
+  if (touch != nullptr) {
+    *touch = row->second == INT64_MIN ||
+             now - row->second > limits::session_touch_interval_seconds * kMicrosPerSecond;
+  }
+  return std::optional<int64_t>{row->first};
+}
+
+Result<std::optional<int64_t>> session_user_id(db::Tx& tx, std::string_view cookie_token,
+                                               Micros now, bool* touch) {
+  const Micros idle_min = now - limits::session_idle_seconds * kMicrosPerSecond;
+  const Micros created_min = now - limits::session_absolute_seconds * kMicrosPerSecond;
+  auto row = SD_TRY(id_and_time(
+      tx,
+      "SELECT u.id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id "
+      "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.last_seen_at > $2 "
+      "AND s.created_at > $3",
+      {secret_hash(cookie_token), idle_min, created_min}));
+  if (!row) return std::optional<int64_t>{};
+  if (touch != nullptr)
+    *touch = now - row->second > limits::session_touch_interval_seconds * kMicrosPerSecond;
+  return std::optional<int64_t>{row->first};
+}
+
 Result<void> touch_api_token(db::Tx& tx, int64_t token_id, Micros now) {
   SD_TRY(tx.exec("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {token_id, now}));
   return {};

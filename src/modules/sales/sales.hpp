@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -112,6 +113,9 @@ struct Query {
 Result<Query> parse_query(const std::vector<std::pair<std::string, std::string>>& params,
                           QueryKind kind);
 
+// A canonical text of a filter (equal filters give equal texts): a cache key.
+std::string filter_key(const Filter& f);
+
 // The keyset position after a row: (sort key, line id). The encoded form is opaque to clients
 // and carries a fingerprint of the filter and sort, so a cursor cannot be reused with others.
 struct Cursor {
@@ -134,6 +138,16 @@ const char* interval_name(Interval interval);
 std::string csv_header();
 void append_csv_field(std::string& out, std::string_view field);
 void append_csv_row(std::string& out, const SaleRow& row);
+// The CSV fields of a sale as views (into the row being read, valid while it is).
+struct CsvFields {
+  std::string_view order_public_id, line_public_id, customer_name, customer_email, country,
+      region, product_title, tier_name, currency, status, payment_brand, payment_last4,
+      license_key;
+  Micros created_at = 0;
+  int64_t quantity = 0, unit_price_minor = 0, tax_minor = 0, tax_rate_ppm = 0, total_minor = 0,
+          refunded_minor = 0;
+};
+void append_csv_row(std::string& out, const CsvFields& row);
 // "19", "8.875": parts per million as a percentage without trailing zeros.
 std::string format_rate_percent(int64_t rate_ppm);
 
@@ -143,6 +157,9 @@ std::string format_rate_percent(int64_t rate_ppm);
 struct Summary {
   int64_t count = 0;
   int64_t total_minor = 0;
+  // False when a search's summary stopped counting (see summarise): `count` and `total_minor`
+  // are then those of the first matches only, lower bounds of the real ones.
+  bool exact = true;
 };
 
 struct Page {
@@ -155,6 +172,12 @@ struct Page {
 Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
                   const std::optional<Cursor>& after);
 
+// The version of the store's Sales data (its rows, the rollup, the store's currency) in the
+// caller's snapshot. Every change to them bumps it in the changing transaction (SQLite
+// triggers, migration 0015), so equal versions mean equal data. Nothing on PostgreSQL, which
+// keeps no version: answers made there must not be reused.
+Result<std::optional<int64_t>> view_version(db::Tx& tx, int64_t store_id);
+
 // Moves a sale from one status to another in the rollup behind summaries and charts (call in
 // the transaction that changes the row's status; `s` as it was, with its created_at, product,
 // tier, country and total).
@@ -162,7 +185,9 @@ Result<void> rollup_status_change(db::Tx& tx, const SaleRow& s, std::string_view
                                   std::string_view to_status);
 
 // Count and sum of total_minor over every row the filter matches. Without search text or an
-// amount range it reads the per-day and per-month rollup (and the rows of partial days).
+// amount range it reads the per-day and per-month rollup (and the rows of partial days). With
+// search text it counts at most 1,000 matches (under 3 characters: among the store's newest
+// 10,000 sales), and says whether that was all of them (Summary::exact).
 Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f);
 
 struct Bucket {
@@ -175,42 +200,34 @@ struct Bucket {
 Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filter& f,
                                        Interval interval);
 
-// Every matching row in sort order, in batches of short read transactions, so memory stays
-// flat and no transaction is held while a slow client reads. Rows written after the first
-// batch are left out (the export is of the sales that existed when it started).
-class Exporter {
+struct Search;  // how a query searches (sales_store.cpp)
+
+// The CSV document (header first, then rows in sort order) in chunks of `batch_rows` rows,
+// each read in a short scan transaction (Database::scan_work) straight from the statement into
+// the chunk, so memory stays flat and no transaction is held while a slow client reads. Rows
+// written after the export started are left out (it is of the sales that existed then). For
+// the HTTP endpoint and the CLI alike.
+class CsvWriter {
  public:
-  Exporter(db::Database& db, int64_t store_id, Filter f, Sort sort, int batch_rows = 1000);
-  // Appends the next batch to `out` (cleared first); false when nothing is left.
-  Result<bool> next_batch(std::vector<SaleRow>& out);
+  CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bool bom,
+            int batch_rows = 4096);
+  // The next chunk into `out` (cleared first); false when the document is complete.
+  Result<bool> next_chunk(std::string& out);
+  int64_t rows_written() const { return rows_; }
 
  private:
   db::Database& db_;
   int64_t store_id_;
   Filter filter_;
   Sort sort_;
+  bool bom_;
   int batch_rows_;
+  bool started_ = false;
+  bool done_ = false;
+  int64_t rows_ = 0;
   std::optional<int64_t> max_line_id_;
   std::optional<Cursor> after_;
-  int plan_ = -1;  // chosen with the first batch, kept for the rest
-  bool done_ = false;
-};
-
-// The CSV document (header first, then rows) in chunks of about `chunk_bytes`, for the HTTP
-// endpoint and the CLI alike.
-class CsvWriter {
- public:
-  CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bool bom);
-  // The next chunk into `out` (cleared first); false when the document is complete.
-  Result<bool> next_chunk(std::string& out);
-  int64_t rows_written() const { return rows_; }
-
- private:
-  Exporter exporter_;
-  bool bom_;
-  bool started_ = false;
-  int64_t rows_ = 0;
-  std::vector<SaleRow> batch_;
+  std::shared_ptr<const Search> search_;  // the plan, chosen with the first batch
 };
 
 // A line's new status (complete | refunded | partially_refunded | refund_processing | disputed),

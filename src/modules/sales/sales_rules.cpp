@@ -65,20 +65,7 @@ uint64_t fnv1a(std::string_view s) {
 }
 
 uint64_t fingerprint(const Filter& f, Sort sort) {
-  std::string s = f.query;
-  s += '\x1f';
-  for (const auto& st : f.statuses) s += st + ",";
-  s += '\x1f' + f.product_public_id + '\x1f' + f.tier + '\x1f' + f.country + '\x1f';
-  auto opt = [&s](const std::optional<int64_t>& v) {
-    s += v ? std::to_string(*v) : std::string("-");
-    s += '\x1f';
-  };
-  opt(f.from);
-  opt(f.to);
-  opt(f.min_total_minor);
-  opt(f.max_total_minor);
-  s += std::to_string(static_cast<int>(sort));
-  return fnv1a(s);
+  return fnv1a(filter_key(f) + std::to_string(static_cast<int>(sort)));
 }
 
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -271,6 +258,22 @@ Result<Query> parse_query(const std::vector<std::pair<std::string, std::string>>
   return q;
 }
 
+std::string filter_key(const Filter& f) {
+  std::string s = f.query;
+  s += '\x1f';
+  for (const auto& st : f.statuses) s += st + ",";
+  s += '\x1f' + f.product_public_id + '\x1f' + f.tier + '\x1f' + f.country + '\x1f';
+  auto opt = [&s](const std::optional<int64_t>& v) {
+    s += v ? std::to_string(*v) : std::string("-");
+    s += '\x1f';
+  };
+  opt(f.from);
+  opt(f.to);
+  opt(f.min_total_minor);
+  opt(f.max_total_minor);
+  return s;
+}
+
 std::string encode_cursor(const Cursor& c, const Filter& f, Sort sort) {
   char fp[17];
   std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(fingerprint(f, sort)));
@@ -366,7 +369,12 @@ std::string csv_header() {
 void append_csv_field(std::string& out, std::string_view field) {
   const bool formula = !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
                                           field[0] == '@' || field[0] == '\t' || field[0] == '\r');
-  const bool quote = formula || field.find_first_of(",\"\r\n") != std::string_view::npos;
+  // (A plain loop: find_first_of calls memchr over the set for every character.)
+  bool quote = formula;
+  for (size_t i = 0; i < field.size() && !quote; ++i) {
+    const char c = field[i];
+    quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+  }
   if (!quote) {
     out.append(field);
     return;
@@ -394,32 +402,205 @@ std::string format_rate_percent(int64_t rate_ppm) {
   return s;
 }
 
-void append_csv_row(std::string& out, const SaleRow& r) {
-  auto field = [&out](std::string_view v) {
-    append_csv_field(out, v);
-    out += ',';
+namespace {
+
+// The CSV row writer writes through a pointer into room made beforehand (a bound of the row's
+// size), instead of appending piece by piece: appends cost more than the rest of the row.
+
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// What append_csv_field does, into `p`.
+char* put_field(char* p, std::string_view field) {
+  const bool formula = !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
+                                          field[0] == '@' || field[0] == '\t' || field[0] == '\r');
+  bool quote = formula;
+  for (size_t i = 0; i < field.size() && !quote; ++i) {
+    const char c = field[i];
+    quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+  }
+  if (!quote) return put(p, field);
+  *p++ = '"';
+  if (formula) *p++ = '\'';
+  for (char c : field) {
+    if (c == '"') *p++ = '"';
+    *p++ = c;
+  }
+  *p++ = '"';
+  return p;
+}
+
+// A non-negative integer's digits.
+char* put_digits(char* p, uint64_t v) { return std::to_chars(p, p + 20, v).ptr; }
+
+// money_text of a non-negative amount with `exponent` decimals.
+char* put_amount(char* p, uint64_t minor, int exponent) {
+  char digits[24];
+  const auto len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, minor).ptr - digits);
+  const auto exp = static_cast<size_t>(exponent);
+  if (exp == 0) return put(p, {digits, len});
+  if (len <= exp) {
+    *p++ = '0';
+    *p++ = '.';
+    std::memset(p, '0', exp - len);
+    p += exp - len;
+    return put(p, {digits, len});
+  }
+  p = put(p, {digits, len - exp});
+  *p++ = '.';
+  return put(p, {digits + len - exp, exp});
+}
+
+// A money field: exponent of the last currency kept; a negative amount (never seen in sales,
+// but possible) through the formula guard like any field starting with '-'.
+char* put_money_field(char* p, int64_t minor, std::string_view currency) {
+  thread_local std::string cached_code;
+  thread_local int cached_exponent = 2;
+  if (currency != cached_code) {
+    cached_exponent =
+        currency_from_code(currency).value_or(Currency{{'X', 'X', 'X', 0}, 2}).exponent;
+    cached_code.assign(currency);
+  }
+  if (minor < 0) return put_field(p, money_text(minor, std::string(currency)));
+  return put_amount(p, static_cast<uint64_t>(minor), cached_exponent);
+}
+
+char* put_int_field(char* p, int64_t v) {
+  if (v < 0) return put_field(p, std::to_string(v));
+  return put_digits(p, static_cast<uint64_t>(v));
+}
+
+// format_rate_percent, into `p`.
+char* put_rate_field(char* p, int64_t rate_ppm) {
+  if (rate_ppm < 0) return put_field(p, format_rate_percent(rate_ppm));
+  p = put_digits(p, static_cast<uint64_t>(rate_ppm / 10000));
+  int64_t frac = rate_ppm % 10000;
+  if (frac == 0) return p;
+  *p++ = '.';
+  char d[4];
+  for (int i = 3; i >= 0; --i) {
+    d[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  size_t n = 4;
+  while (d[n - 1] == '0') --n;
+  return put(p, {d, n});
+}
+
+// format_rfc3339 without the allocation and snprintf per call: the date part of the last day
+// is kept (rows come sorted, so consecutive rows mostly share it).
+char* put_rfc3339(char* p, Micros t) {
+  thread_local int64_t cached_day = INT64_MIN;
+  thread_local std::string cached_date;
+  const int64_t day = floor_div(t, kDay);
+  if (day != cached_day) {
+    const std::string full = format_rfc3339(day * kDay);  // "YYYY-MM-DDT00:00:00Z"
+    cached_date = full.substr(0, full.find('T') + 1);
+    cached_day = day;
+  }
+  p = put(p, cached_date);
+  const Micros rem = t - day * kDay;
+  const int64_t secs = rem / kMicrosPerSecond;
+  const int64_t frac = rem % kMicrosPerSecond;
+  auto two = [](char* q, int64_t v) {
+    q[0] = static_cast<char>('0' + v / 10);
+    q[1] = static_cast<char>('0' + v % 10);
+  };
+  two(p, secs / 3600);
+  p[2] = ':';
+  two(p + 3, secs / 60 % 60);
+  p[5] = ':';
+  two(p + 6, secs % 60);
+  p += 8;
+  if (frac != 0) {
+    *p++ = '.';
+    int64_t f = frac;
+    for (int i = 5; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + f % 10);
+      f /= 10;
+    }
+    p += 6;
+  }
+  *p++ = 'Z';
+  return p;
+}
+
+}  // namespace
+
+void append_csv_row(std::string& out, const CsvFields& r) {
+  const std::string_view text[] = {r.order_public_id, r.line_public_id, r.customer_name,
+                                   r.customer_email,  r.country,        r.region,
+                                   r.product_title,   r.tier_name,      r.currency,
+                                   r.status,          r.payment_brand,  r.payment_last4,
+                                   r.license_key};
+  // Room enough: every text field doubled and quoted (the worst case), the rest at most 256.
+  size_t bound = 256;
+  for (const auto& t : text) bound += 2 * t.size() + 3;
+  const size_t start = out.size();
+  out.resize(start + bound);
+  char* const begin = out.data();
+  char* p = begin + start;
+  auto field = [&p](std::string_view v) {
+    p = put_field(p, v);
+    *p++ = ',';
   };
   field(r.order_public_id);
   field(r.line_public_id);
-  field(format_rfc3339(r.created_at));
+  p = put_rfc3339(p, r.created_at);
+  *p++ = ',';
   field(r.customer_name);
   field(r.customer_email);
   field(r.country);
   field(r.region);
   field(r.product_title);
   field(r.tier_name);
-  field(std::to_string(r.quantity));
-  field(money_text(r.unit_price_minor, r.currency));
-  field(money_text(r.tax_minor, r.currency));
-  field(format_rate_percent(r.tax_rate_ppm));
-  field(money_text(r.total_minor, r.currency));
+  p = put_int_field(p, r.quantity);
+  *p++ = ',';
+  p = put_money_field(p, r.unit_price_minor, r.currency);
+  *p++ = ',';
+  p = put_money_field(p, r.tax_minor, r.currency);
+  *p++ = ',';
+  p = put_rate_field(p, r.tax_rate_ppm);
+  *p++ = ',';
+  p = put_money_field(p, r.total_minor, r.currency);
+  *p++ = ',';
   field(r.currency);
   field(r.status);
-  field(money_text(r.refunded_minor, r.currency));
+  p = put_money_field(p, r.refunded_minor, r.currency);
+  *p++ = ',';
   field(r.payment_brand);
   field(r.payment_last4);
-  append_csv_field(out, r.license_key);
-  out += "\r\n";
+  p = put_field(p, r.license_key);
+  *p++ = '\r';
+  *p++ = '\n';
+  out.resize(static_cast<size_t>(p - begin));
+}
+
+void append_csv_row(std::string& out, const SaleRow& r) {
+  CsvFields f;
+  f.order_public_id = r.order_public_id;
+  f.line_public_id = r.line_public_id;
+  f.customer_name = r.customer_name;
+  f.customer_email = r.customer_email;
+  f.country = r.country;
+  f.region = r.region;
+  f.product_title = r.product_title;
+  f.tier_name = r.tier_name;
+  f.currency = r.currency;
+  f.status = r.status;
+  f.payment_brand = r.payment_brand;
+  f.payment_last4 = r.payment_last4;
+  f.license_key = r.license_key;
+  f.created_at = r.created_at;
+  f.quantity = r.quantity;
+  f.unit_price_minor = r.unit_price_minor;
+  f.tax_minor = r.tax_minor;
+  f.tax_rate_ppm = r.tax_rate_ppm;
+  f.total_minor = r.total_minor;
+  f.refunded_minor = r.refunded_minor;
+  append_csv_row(out, f);
 }
 
 }  // namespace sd::sales

@@ -132,6 +132,55 @@ TEST(SalesCsv, RowHasEveryColumnAndDecimalAmounts) {
   EXPECT_EQ(std::count(header.begin(), header.end(), ','), 19);
 }
 
+// The row writer keeps the last day, currency and rate between rows: rows that differ in
+// them, one after the other, must each come out as format_rfc3339 and the decimal rules say.
+TEST(SalesCsv, ConsecutiveRowsWithOtherDaysCurrenciesAndRates) {
+  struct Case {
+    const char* at;
+    const char* currency;
+    int64_t total_minor;
+    int64_t rate_ppm;
+    const char* date;
+    const char* total;
+    const char* rate;
+  };
+  const Case cases[] = {
+      {"2026-11-01T10:00:00Z", "USD", 1085, 85300, "2026-11-01T10:00:00Z", "10.85", "8.53"},
+      {"2026-11-01T23:59:59.000001Z", "USD", 5, 85300, "2026-11-01T23:59:59.000001Z", "0.05", "8.53"},
+      {"2026-11-02T00:00:00.5Z", "JPY", 1200, 100000, "2026-11-02T00:00:00.500000Z", "1200", "10"},
+      {"1969-12-31T23:59:59Z", "BHD", 1, 0, "1969-12-31T23:59:59Z", "0.001", "0"},
+      {"2026-11-02T00:00:00Z", "USD", -250, 190000, "2026-11-02T00:00:00Z", "\"'-2.50\"", "19"},
+      {"2026-11-02T00:00:00Z", "XXQ", 123, 190000, "2026-11-02T00:00:00Z", "1.23", "19"},
+  };
+  for (const auto& c : cases) {
+    SaleRow r;
+    r.created_at = *parse_rfc3339(c.at);
+    r.currency = c.currency;
+    r.total_minor = c.total_minor;
+    r.tax_rate_ppm = c.rate_ppm;
+    std::string out;
+    append_csv_row(out, r);
+    std::vector<std::string> f;
+    std::string cur;
+    bool quoted = false;
+    for (char ch : out) {
+      if (ch == '"') quoted = !quoted;
+      if (ch == ',' && !quoted) {
+        f.push_back(cur);
+        cur.clear();
+      } else {
+        cur += ch;
+      }
+    }
+    ASSERT_EQ(f.size(), 19u) << out;
+    EXPECT_EQ(f[2], c.date) << c.at;
+    EXPECT_EQ(f[2], format_rfc3339(r.created_at));
+    EXPECT_EQ(f[12], c.rate) << c.at;
+    EXPECT_EQ(f[13], c.total) << c.at;
+    EXPECT_EQ(f[14], c.currency);
+  }
+}
+
 TEST(SalesCsv, RatePercent) {
   EXPECT_EQ(format_rate_percent(190000), "19");
   EXPECT_EQ(format_rate_percent(88750), "8.875");

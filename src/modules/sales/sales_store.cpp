@@ -13,14 +13,24 @@
 // Counts and sums (the summary, the timeseries) choose differently: see aggregate_plan.
 #include <algorithm>
 #include <array>
+#include <functional>
 
 #include "core/assert.hpp"
 #include "modules/sales/sales.hpp"
 
 namespace sd::sales {
-namespace {
 
 enum class Plan { index, walk, trigram };
+
+// How one request searches: the plan, and for the trigram plan on SQLite the MATCH expression
+// with the number of rows it matches in all stores (counted up to a bound; -1 when not counted).
+struct Search {
+  Plan plan = Plan::index;
+  std::string match;
+  int64_t estimate = -1;
+};
+
+namespace {
 
 const char* plan_name(Plan p) {
   switch (p) {
@@ -39,6 +49,13 @@ constexpr int kProbeRows = 2000;
 // Walk when the expected number of rows walked for one page stays under ~20k.
 constexpr int64_t kWalkRowsMax = 20000;
 constexpr int kTrigramChars = 3;
+// A fragment in at most this many rows (all stores) takes the trigram plan without a probe:
+// looking at them all costs less than the probe.
+constexpr int64_t kTrigramRowsSure = 2000;
+// A search's summary counts at most this many matches (see summarise).
+constexpr int64_t kSummaryMatchesMax = 1000;
+// Under 3 code points, the summary searches the store's newest this many sales.
+constexpr int64_t kSummaryWalkRowsMax = 10000;
 
 constexpr const char* kColumns =
     "line_id, store_id, order_id, order_public_id, line_public_id, created_at, product_id, "
@@ -47,7 +64,9 @@ constexpr const char* kColumns =
     "tax_rate_ppm, total_minor, refunded_minor, currency, country, region, payment_brand, "
     "payment_last4, license_key, refund_request_reply_by";
 
-SaleRow read_row(const db::Row& r) {
+// From a collected Row or straight from the statement (RowView), in kColumns order.
+template <class R>
+SaleRow read_row(const R& r) {
   SaleRow s;
   s.line_id = r.i64(0);
   s.store_id = r.i64(1);
@@ -105,6 +124,16 @@ class Sql {
                           v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20],
                           v[21], v[22], v[23]});
   }
+  // Streams the rows (no copy of each column into a Row).
+  Result<void> each(db::Tx& tx, const std::string& sql,
+                    const std::function<bool(const db::RowView&)>& on_row) const {
+    const auto& v = vals_;
+    return tx.each(sql,
+                   {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+                    v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22],
+                    v[23]},
+                   on_row);
+  }
 
  private:
   std::array<db::Value, kParams> vals_{db::Value(nullptr), db::Value(nullptr), db::Value(nullptr),
@@ -153,18 +182,53 @@ std::string substring_test(Sql& q, db::Dialect d, const std::string& text) {
                                   : " AND strpos(search_text, " + q.bind(text) + ") > 0";
 }
 
+size_t codepoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// The FTS5 query for a normalised fragment of 3+ code points (the phrase of its trigrams, which
+// the substring test then confirms), and how many rows it matches in all stores, counted up to
+// kTrigramRowsSure + 1 only, so that a common fragment costs no more than a rare one. (Looking
+// up per-trigram document counts in an fts5vocab table was tried: it reads each trigram's
+// whole doclist, 4 ms for the "sd-" of every order id at 100,000 orders.)
+std::string fts_phrase(std::string_view fragment) {
+  // Every row's text starts with its order id, "sd-…": that trigram's postings are the whole
+  // table (3.4 ms to read at 1,000,000 orders, against 0.3 ms for the rest of an order id). The
+  // substring test confirms the whole fragment, so the phrase may leave that prefix out.
+  constexpr std::string_view kOrderPrefix = "sd-";
+  if (fragment.starts_with(kOrderPrefix) && codepoints(fragment.substr(kOrderPrefix.size())) >= 3)
+    fragment.remove_prefix(kOrderPrefix.size());
+  std::string phrase = "\"";
+  for (char c : fragment) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return phrase + "\"";
+}
+
+Result<Search> trigram_match(db::Tx& tx, const std::string& fragment) {
+  std::string phrase = fts_phrase(fragment);
+  int64_t estimate = 0;
+  SD_TRY_VOID(tx.each("SELECT count(*) FROM (SELECT rowid FROM sales_search WHERE sales_search "
+                      "MATCH $1 LIMIT $2)",
+                      {phrase, kTrigramRowsSure + 1}, [&](const db::RowView& r) {
+                        estimate = r.i64(0);
+                        return false;
+                      }));
+  return Search{Plan::trigram, std::move(phrase), estimate};
+}
+
 // The search text condition for a plan, and the store condition that goes with it. For the
 // trigram plan on SQLite, `+store_id` keeps the planner from walking the store's index: the
 // row ids come from the FTS5 index and are then checked (and the substring test confirms).
-std::string search_sql(Sql& q, db::Dialect d, const Filter& f, Plan plan, int64_t store_id) {
+std::string search_sql(Sql& q, db::Dialect d, const Filter& f, const Search& search,
+                       int64_t store_id) {
   std::string w;
+  const Plan plan = search.plan;
   if (plan == Plan::trigram && d == db::Dialect::sqlite) {
-    std::string phrase = "\"";
-    for (char c : f.query) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
-    phrase += "\"";
     w += "+store_id = " + q.bind(store_id) +
          " AND line_id IN (SELECT rowid FROM sales_search WHERE sales_search MATCH " +
-         q.bind(phrase) + ")";
+         q.bind(search.match) + ")";
   } else {
     w += "store_id = " + q.bind(store_id);
   }
@@ -182,16 +246,17 @@ std::string search_sql(Sql& q, db::Dialect d, const Filter& f, Plan plan, int64_
   return w;
 }
 
-size_t codepoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-Result<Plan> choose_plan(db::Tx& tx, int64_t store_id, const Filter& f) {
-  if (f.query.empty()) return Plan::index;
-  if (codepoints(f.query) < kTrigramChars) return Plan::walk;
+// The plan of a page: see the top of this file. On SQLite a fragment in few rows goes to the
+// trigram index at once; for the others a probe of the store's newest rows measures how dense
+// the matches are.
+Result<Search> choose_plan(db::Tx& tx, int64_t store_id, const Filter& f) {
+  if (f.query.empty()) return Search{Plan::index, "", -1};
+  if (codepoints(f.query) < kTrigramChars) return Search{Plan::walk, "", -1};
+  Search trigram{Plan::trigram, "", -1};
+  if (tx.dialect() == db::Dialect::sqlite) {
+    trigram = SD_TRY(trigram_match(tx, f.query));
+    if (trigram.estimate <= kTrigramRowsSure) return trigram;
+  }
   Sql q;
   const std::string store = q.bind(store_id);
   const std::string probe = std::to_string(kProbeRows);
@@ -200,23 +265,14 @@ Result<Plan> choose_plan(db::Tx& tx, int64_t store_id, const Filter& f) {
       "SELECT (SELECT count(*) FROM (SELECT line_id FROM sales WHERE store_id = " + store +
       " ORDER BY created_at DESC, line_id DESC LIMIT " + probe + ") a), (SELECT count(*) FROM "
       "(SELECT status, product_public_id, tier_name, country, created_at, total_minor, "
-      "search_text FROM sales WHERE store_id = " + store + " ORDER BY created_at DESC, line_id "
-      "DESC LIMIT " + probe + ") b" + where + q.unused() + ")";
+      "refund_request_reply_by, search_text FROM sales WHERE store_id = " + store +
+      " ORDER BY created_at DESC, line_id DESC LIMIT " + probe + ") b" + where + q.unused() + ")";
   auto rows = SD_TRY(q.query(tx, sql));
   const int64_t seen = rows.at(0).i64(0);
   const int64_t hits = rows.at(0).i64(1);
-  if (seen < kProbeRows) return Plan::walk;  // the whole store was just looked at
-  if (hits > 0 && (51 * kProbeRows) / hits <= kWalkRowsMax) return Plan::walk;
-  return Plan::trigram;
-}
-
-// Counting every match is another matter than finding a page: a walk must test every row of
-// the store, while the trigram index visits only the postings of the fragment's trigrams. On a
-// 20k-order store a count over a broad 3-4 letter fragment took 1-5 ms through FTS5 against
-// 24-31 ms for the substring scan, so aggregates use the trigram index whenever it applies.
-Plan aggregate_plan(const Filter& f) {
-  if (f.query.empty()) return Plan::index;
-  return codepoints(f.query) < kTrigramChars ? Plan::walk : Plan::trigram;
+  if (seen < kProbeRows) return Search{Plan::walk, "", -1};  // the whole store was just looked at
+  if (hits > 0 && (51 * kProbeRows) / hits <= kWalkRowsMax) return Search{Plan::walk, "", -1};
+  return trigram;
 }
 
 std::string order_by(Sort sort) {
@@ -233,14 +289,17 @@ std::string order_by(Sort sort) {
   return "";
 }
 
-// The rows strictly after the cursor in sort order (" AND …").
+// The rows strictly after the cursor in sort order (" AND …"). The first, redundant bound is
+// what lets the planner start the index range at the cursor: with parameters, the OR alone made
+// SQLite walk the store's index from its start (a deep page cost 1.2 ms instead of 0.4).
 std::string keyset_sql(Sql& q, Sort sort, const Cursor& c) {
   const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
   const bool desc = sort == Sort::created_desc || sort == Sort::total_desc;
   const std::string col = by_total ? "total_minor" : "created_at";
   const std::string op = desc ? " < " : " > ";
-  const std::string k1 = q.bind(c.key), k2 = q.bind(c.key), id = q.bind(c.line_id);
-  return " AND (" + col + op + k1 + " OR (" + col + " = " + k2 + " AND line_id" + op + id + "))";
+  const std::string k0 = q.bind(c.key), k1 = q.bind(c.key), id = q.bind(c.line_id);
+  return " AND " + col + (desc ? " <= " : " >= ") + k0 + " AND (" + col + op + k1 +
+         " OR line_id" + op + id + ")";
 }
 
 Cursor cursor_after(const SaleRow& r, Sort sort) {
@@ -248,24 +307,37 @@ Cursor cursor_after(const SaleRow& r, Sort sort) {
   return Cursor{by_total ? r.total_minor : r.created_at, r.line_id};
 }
 
-Result<Page> list_with_plan(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
-                            const std::optional<Cursor>& after, std::optional<int64_t> max_line_id,
-                            Plan plan) {
-  Sql q;
-  std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
+// SELECT `columns` of the rows the filter matches after `after` (and up to `max_line_id`), in
+// sort order, at most `limit` rows, with the plan's search condition.
+std::string select_sql(Sql& q, db::Dialect d, int64_t store_id, const Filter& f, Sort sort,
+                       int64_t limit, const std::optional<Cursor>& after,
+                       std::optional<int64_t> max_line_id, const Search& search,
+                       const char* columns) {
+  std::string where = search_sql(q, d, f, search, store_id) + filter_sql(q, f);
   if (after) where += keyset_sql(q, sort, *after);
   if (max_line_id) where += " AND line_id <= " + q.bind(*max_line_id);
-  const std::string lim = q.bind(int64_t{limit} + 1);
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM sales WHERE " + where +
-                          q.unused() + order_by(sort) + " LIMIT " + lim;
-  auto rows = SD_TRY(q.query(tx, sql));
+  const std::string lim = q.bind(limit);
+  return std::string("SELECT ") + columns + " FROM sales WHERE " + where + q.unused() +
+         order_by(sort) + " LIMIT " + lim;
+}
+
+Result<Page> list_with_plan(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
+                            const std::optional<Cursor>& after, const Search& search) {
+  Sql q;
+  const std::string sql = select_sql(q, tx.dialect(), store_id, f, sort, int64_t{limit} + 1,
+                                     after, std::nullopt, search, kColumns);
   Page page;
-  page.plan = plan_name(plan);
-  page.has_more = rows.size() > static_cast<size_t>(limit);
-  const size_t n = std::min(rows.size(), static_cast<size_t>(limit));
-  page.rows.reserve(n);
-  for (size_t i = 0; i < n; ++i) page.rows.push_back(read_row(rows[i]));
-  if (page.has_more) page.next = cursor_after(page.rows.back(), sort);
+  page.plan = plan_name(search.plan);
+  page.rows.reserve(static_cast<size_t>(limit) + 1);
+  SD_TRY_VOID(q.each(tx, sql, [&](const db::RowView& r) {
+    page.rows.push_back(read_row(r));
+    return true;
+  }));
+  page.has_more = page.rows.size() > static_cast<size_t>(limit);
+  if (page.has_more) {
+    page.rows.pop_back();
+    page.next = cursor_after(page.rows.back(), sort);
+  }
   return page;
 }
 
@@ -431,8 +503,19 @@ Result<int64_t> backfill_search(db::Database& db) {
 
 Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
                   const std::optional<Cursor>& after) {
-  const Plan plan = SD_TRY(choose_plan(tx, store_id, f));
-  return list_with_plan(tx, store_id, f, sort, limit, after, std::nullopt, plan);
+  const Search search = SD_TRY(choose_plan(tx, store_id, f));
+  return list_with_plan(tx, store_id, f, sort, limit, after, search);
+}
+
+Result<std::optional<int64_t>> view_version(db::Tx& tx, int64_t store_id) {
+  if (tx.dialect() != db::Dialect::sqlite) return std::optional<int64_t>{};
+  int64_t version = 0;  // no row yet: the store never had a sale
+  SD_TRY_VOID(tx.each("SELECT version FROM sales_versions WHERE store_id = $1", {store_id},
+                      [&](const db::RowView& r) {
+                        version = r.i64(0);
+                        return false;
+                      }));
+  return std::optional<int64_t>{version};
 }
 
 Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f) {
@@ -446,12 +529,66 @@ Result<Summary> summarise(db::Tx& tx, int64_t store_id, const Filter& f) {
     }
     return sum;
   }
-  const Plan plan = aggregate_plan(f);
+  if (f.query.empty()) {  // an amount range or open refund requests: every matching row
+    Sql q;
+    const std::string where = "store_id = " + q.bind(store_id) + filter_sql(q, f);
+    auto rows = SD_TRY(q.query(tx, "SELECT count(*), COALESCE(sum(total_minor), 0) FROM sales "
+                                   "WHERE " + where + q.unused()));
+    return Summary{rows.at(0).i64(0), rows.at(0).i64(1), true};
+  }
+  // A search: at most kSummaryMatchesMax matches are counted, so that a broad fragment costs
+  // what a rare one does; with more, the summary says so (exact = false) and counts the first
+  // kSummaryMatchesMax. Under 3 code points there is no trigram to look up: the store's newest
+  // kSummaryWalkRowsMax sales (those the other filters keep) are searched.
   Sql q;
-  const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
-  auto rows = SD_TRY(q.query(
-      tx, "SELECT count(*), COALESCE(sum(total_minor), 0) FROM sales WHERE " + where + q.unused()));
-  return Summary{rows.at(0).i64(0), rows.at(0).i64(1)};
+  const std::string cap = q.bind(kSummaryMatchesMax);
+  std::string sql;
+  const bool walk = codepoints(f.query) < kTrigramChars;
+  if (walk) {
+    // The newest rows of the store (in the date range, if any), then the other filters and the
+    // substring test on them: the work is bounded whatever the filters keep.
+    Filter range;
+    range.from = f.from;
+    range.to = f.to;
+    const std::string store = q.bind(store_id);
+    const std::string in_range = filter_sql(q, range);
+    const std::string visit = q.bind(kSummaryWalkRowsMax + 1);
+    const std::string keep = "1 = 1" + filter_sql(q, f) + substring_test(q, tx.dialect(), f.query);
+    // Each visited row is kept (1) or not; the kept ones are numbered in order, and the first
+    // `cap` of them summed.
+    sql = "SELECT count(*) FILTER (WHERE kept = 1), COALESCE(sum(total_minor) FILTER (WHERE "
+          "kept = 1 AND n <= " + cap + "), 0), count(*) FROM (SELECT total_minor, kept, sum(kept) OVER "
+          "(ORDER BY created_at DESC, line_id DESC ROWS UNBOUNDED PRECEDING) AS n FROM (SELECT "
+          "total_minor, created_at, line_id, CASE WHEN " + keep + " THEN 1 ELSE 0 END AS kept "
+          "FROM (SELECT status, product_public_id, tier_name, country, created_at, line_id, "
+          "total_minor, refund_request_reply_by, search_text FROM sales WHERE store_id = " +
+          store + in_range + q.unused() + " ORDER BY created_at DESC, line_id DESC LIMIT " +
+          visit + ") v) k) w";
+    auto rows = SD_TRY(q.query(tx, sql));
+    const int64_t matches = rows.at(0).i64(0);
+    const int64_t visited = rows.at(0).i64(2);
+    return Summary{std::min(matches, kSummaryMatchesMax), rows.at(0).i64(1),
+                   visited <= kSummaryWalkRowsMax && matches <= kSummaryMatchesMax};
+  }
+  std::string inner;
+  if (tx.dialect() == db::Dialect::sqlite) {
+    // The FTS5 index drives (CROSS JOIN keeps it outside), so that LIMIT stops the walk early.
+    inner = "SELECT s.total_minor FROM sales_search CROSS JOIN sales s ON s.line_id = "
+            "sales_search.rowid WHERE sales_search MATCH " + q.bind(fts_phrase(f.query)) +
+            " AND s.store_id = " + q.bind(store_id) + " AND instr(s.search_text, " +
+            q.bind(f.query) + ") > 0" + filter_sql(q, f);
+  } else {
+    inner = "SELECT total_minor FROM sales WHERE " +
+            search_sql(q, tx.dialect(), f, Search{Plan::trigram, "", -1}, store_id) +
+            filter_sql(q, f);
+  }
+  sql = "SELECT count(*), COALESCE(sum(CASE WHEN n <= " + cap + " THEN total_minor END), 0) "
+        "FROM (SELECT total_minor, row_number() OVER () AS n FROM (" + inner + q.unused() +
+        " LIMIT " + q.bind(kSummaryMatchesMax + 1) + ") m) c";
+  auto rows = SD_TRY(q.query(tx, sql));
+  const int64_t counted = rows.at(0).i64(0);
+  return Summary{std::min(counted, kSummaryMatchesMax), rows.at(0).i64(1),
+                 counted <= kSummaryMatchesMax};
 }
 
 Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filter& f,
@@ -467,9 +604,12 @@ Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filte
       for (auto& r : SD_TRY(piece_rows(tx, store_id, f, piece, true))) rows.push_back(std::move(r));
     }
   } else {
-    const Plan plan = aggregate_plan(f);
+    Search search{f.query.empty() ? Plan::index : Plan::walk, "", -1};
+    if (codepoints(f.query) >= kTrigramChars) {
+      search = Search{Plan::trigram, fts_phrase(f.query), -1};
+    }
     Sql q;
-    const std::string where = search_sql(q, tx.dialect(), f, plan, store_id) + filter_sql(q, f);
+    const std::string where = search_sql(q, tx.dialect(), f, search, store_id) + filter_sql(q, f);
     // Days in SQL (integer division on both back ends), weeks and months from days here.
     rows = SD_TRY(q.query(tx, "SELECT created_at / 86400000000 AS day, count(*), "
                               "COALESCE(sum(total_minor), 0) FROM sales WHERE " +
@@ -490,33 +630,21 @@ Result<std::vector<Bucket>> timeseries(db::Tx& tx, int64_t store_id, const Filte
   return out;
 }
 
-Exporter::Exporter(db::Database& db, int64_t store_id, Filter f, Sort sort, int batch_rows)
-    : db_(db), store_id_(store_id), filter_(std::move(f)), sort_(sort), batch_rows_(batch_rows) {}
+// The CSV's columns, then what the keyset needs.
+constexpr const char* kCsvColumns =
+    "order_public_id, line_public_id, customer_name, customer_email, country, region, "
+    "product_title, tier_name, currency, status, payment_brand, payment_last4, license_key, "
+    "created_at, quantity, unit_price_minor, tax_minor, tax_rate_ppm, total_minor, "
+    "refunded_minor, line_id";
 
-Result<bool> Exporter::next_batch(std::vector<SaleRow>& out) {
-  out.clear();
-  if (done_) return false;
-  SD_TRY_VOID(db_.read_work([&](db::Tx& tx) -> Result<void> {
-    out.clear();
-    if (!max_line_id_) {
-      auto r = SD_TRY(tx.query("SELECT COALESCE(max(line_id), 0) FROM sales WHERE store_id = $1",
-                               {store_id_}));
-      max_line_id_ = r.at(0).i64(0);
-    }
-    if (plan_ < 0) plan_ = static_cast<int>(SD_TRY(choose_plan(tx, store_id_, filter_)));
-    const auto plan = static_cast<Plan>(plan_);
-    auto page = SD_TRY(
-        list_with_plan(tx, store_id_, filter_, sort_, batch_rows_, after_, max_line_id_, plan));
-    out = std::move(page.rows);
-    after_ = page.next;
-    done_ = !page.has_more;
-    return {};
-  }));
-  return !out.empty() || !done_;
-}
-
-CsvWriter::CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bool bom)
-    : exporter_(db, store_id, std::move(f), sort), bom_(bom) {}
+CsvWriter::CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bool bom,
+                     int batch_rows)
+    : db_(db),
+      store_id_(store_id),
+      filter_(std::move(f)),
+      sort_(sort),
+      bom_(bom),
+      batch_rows_(batch_rows) {}
 
 Result<bool> CsvWriter::next_chunk(std::string& out) {
   out.clear();
@@ -525,10 +653,58 @@ Result<bool> CsvWriter::next_chunk(std::string& out) {
     if (bom_) out += "\xEF\xBB\xBF";
     out += csv_header();
   }
-  const bool more = SD_TRY(exporter_.next_batch(batch_));
-  for (const auto& r : batch_) append_csv_row(out, r);
-  rows_ += static_cast<int64_t>(batch_.size());
-  return more || !out.empty();
+  if (done_) return false;
+  const size_t start = out.size();
+  const bool by_total = sort_ == Sort::total_desc || sort_ == Sort::total_asc;
+  int64_t rows = 0;
+  std::optional<Cursor> last;
+  SD_TRY_VOID(db_.scan_work([&](db::Tx& tx) -> Result<void> {
+    out.resize(start);  // a work may run more than once
+    rows = 0;
+    if (!max_line_id_) {
+      auto r = SD_TRY(tx.query("SELECT COALESCE(max(line_id), 0) FROM sales WHERE store_id = $1",
+                               {store_id_}));
+      max_line_id_ = r.at(0).i64(0);
+    }
+    if (!search_) {
+      const Search chosen = SD_TRY(choose_plan(tx, store_id_, filter_));
+      search_ = std::make_shared<const Search>(chosen);
+    }
+    Sql q;
+    const std::string sql = select_sql(q, tx.dialect(), store_id_, filter_, sort_, batch_rows_,
+                                       after_, max_line_id_, *search_, kCsvColumns);
+    return q.each(tx, sql, [&](const db::RowView& r) {
+      CsvFields f;
+      f.order_public_id = r.text(0);
+      f.line_public_id = r.text(1);
+      f.customer_name = r.text(2);
+      f.customer_email = r.text(3);
+      f.country = r.text(4);
+      f.region = r.text(5);
+      f.product_title = r.text(6);
+      f.tier_name = r.text(7);
+      f.currency = r.text(8);
+      f.status = r.text(9);
+      f.payment_brand = r.text(10);
+      f.payment_last4 = r.text(11);
+      f.license_key = r.text(12);
+      f.created_at = r.i64(13);
+      f.quantity = r.i64(14);
+      f.unit_price_minor = r.i64(15);
+      f.tax_minor = r.i64(16);
+      f.tax_rate_ppm = r.i64(17);
+      f.total_minor = r.i64(18);
+      f.refunded_minor = r.i64(19);
+      append_csv_row(out, f);
+      last = Cursor{by_total ? f.total_minor : f.created_at, r.i64(20)};
+      ++rows;
+      return true;
+    });
+  }));
+  rows_ += rows;
+  if (last) after_ = last;
+  done_ = rows < batch_rows_;
+  return !done_ || !out.empty();
 }
 
 }  // namespace sd::sales

@@ -53,6 +53,8 @@ Store apply_changes(Store store, const StoreChanges& changes);
 // Inserts the store with a unique slug (suffixing -2, -3, … on collision); fills ids.
 Result<Store> create_store(db::Tx& tx, Store store, Micros now);
 Result<std::optional<Store>> find_store_by_owner(db::Tx& tx, int64_t owner_user_id);
+// Only the id of the user's store, if any.
+Result<std::optional<int64_t>> find_store_id_by_owner(db::Tx& tx, int64_t owner_user_id);
 // The store with this slug; not_found `store_not_found` (param `store`) if none.
 Result<Store> get_store_by_slug(db::Tx& tx, std::string_view slug);
 // The store by public id ("sto_…"), if any.

@@ -68,6 +68,16 @@ Result<std::optional<Store>> find_store_by_owner(db::Tx& tx, int64_t owner_user_
   return find_where(tx, "owner_user_id", owner_user_id);
 }
 
+Result<std::optional<int64_t>> find_store_id_by_owner(db::Tx& tx, int64_t owner_user_id) {
+  std::optional<int64_t> id;
+  SD_TRY_VOID(tx.each("SELECT id FROM stores WHERE owner_user_id = $1", {owner_user_id},
+                      [&](const db::RowView& r) {
+                        id = r.i64(0);
+                        return false;
+                      }));
+  return id;
+}
+
 Result<Store> get_store_by_slug(db::Tx& tx, std::string_view slug) {
   auto s = SD_TRY(find_where(tx, "slug", slug));
   if (!s) return fail(ErrorKind::not_found, "store_not_found", "no store with this address", "store");

@@ -127,6 +127,14 @@ class Database {
   virtual Result<void> write_work(const Work& work) = 0;
   // Runs `work` in a read-only transaction with a consistent snapshot.
   virtual Result<void> read_work(const Work& work) = 0;
+  // Like read_work, but only if it needs no waiting: a reader connection is free at once and
+  // the back end is in-process (SQLite). Returns false when `work` did not run (always on
+  // PostgreSQL, whose every statement is a network round trip).
+  virtual Result<bool> try_read_work(const Work& work) = 0;
+  // A read transaction for long scans (exports). SQLite: on a few connections of their own
+  // with a small page cache, so that scanning a big store does not grow memory by the
+  // readers' caches. PostgreSQL: read_work.
+  virtual Result<void> scan_work(const Work& work) = 0;
   // Runs DDL/maintenance SQL outside any group (migrations); may hold several statements.
   virtual Result<void> exec_script(std::string_view sql) = 0;
   // Cheap liveness probe for /readyz.

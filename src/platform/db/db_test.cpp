@@ -504,6 +504,61 @@ TEST_P(DbTest, MigrationsRaceFromTwoDatabasesAtOnce) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM m1"), 1);
 }
 
+TEST_P(DbTest, TryReadRunsWithoutWaitingOnSqliteOnly) {
+  script("CREATE TABLE t (v INTEGER)");
+  must(db_->write_work([](Tx& tx) -> Result<void> {
+    SD_TRY(tx.exec("INSERT INTO t (v) VALUES (7)"));
+    return {};
+  }));
+  int64_t seen = -1;
+  const bool ran = must(db_->try_read_work([&](Tx& tx) -> Result<void> {
+    seen = SD_TRY(tx.query_one("SELECT v FROM t"))->i64(0);
+    return {};
+  }));
+  if (pg()) {
+    EXPECT_FALSE(ran) << "PostgreSQL never answers without a round trip";
+    EXPECT_EQ(seen, -1);
+  } else {
+    EXPECT_TRUE(ran);
+    EXPECT_EQ(seen, 7);
+    // With every reader busy it does not wait: it says it did not run.
+    std::vector<std::thread> holders;
+    std::latch held(limits::db_reader_connections), release(1);
+    for (int i = 0; i < limits::db_reader_connections; ++i) {
+      holders.emplace_back([&] {
+        (void)db_->read_work([&](Tx&) -> Result<void> {
+          held.count_down();
+          release.wait();
+          return {};
+        });
+      });
+    }
+    held.wait();
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_FALSE(must(db_->try_read_work([](Tx&) -> Result<void> { return {}; })));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+    release.count_down();
+    for (auto& t : holders) t.join();
+  }
+  // A failing work is an error, as with read_work.
+  auto failed = db_->try_read_work([](Tx& tx) -> Result<void> {
+    SD_TRY(tx.query("SELECT nope FROM t"));
+    return {};
+  });
+  EXPECT_EQ(failed.has_value(), pg()) << "PostgreSQL does not run it; SQLite reports its error";
+  // scan_work reads like read_work (on connections of its own on SQLite).
+  EXPECT_EQ(must(db_->read<int64_t>([](Tx& tx) -> Result<int64_t> {
+              return SD_TRY(tx.query_one("SELECT v FROM t"))->i64(0);
+            })),
+            7);
+  int64_t scanned = 0;
+  must(db_->scan_work([&](Tx& tx) -> Result<void> {
+    scanned = SD_TRY(tx.query_one("SELECT count(*) FROM t"))->i64(0);
+    return {};
+  }));
+  EXPECT_EQ(scanned, 1);
+}
+
 TEST_P(DbTest, EmbeddedMigrationsApplyAndAreIdempotent) {
   const auto& embedded = embedded_migrations(db_->dialect());
   for (size_t i = 1; i < embedded.size(); ++i)

@@ -317,6 +317,11 @@ class PostgresDatabase final : public Database {
     return run_tx(work, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false);
   }
 
+  // Every statement is a network round trip: never "without waiting".
+  Result<bool> try_read_work(const Work&) override { return false; }
+
+  Result<void> scan_work(const Work& work) override { return read_work(work); }
+
   Result<void> exec_script(std::string_view sql) override {
     auto lease = SD_TRY(acquire());
     PgTx tx(*lease.conn);

@@ -122,6 +122,16 @@ class Conn {
     return stmt;
   }
 
+  // Runs one parameterless statement through the statement cache (BEGIN, COMMIT: parsed once
+  // per connection instead of once per transaction).
+  Result<void> exec_cached(std::string_view sql) {
+    sqlite3_stmt* stmt = SD_TRY(prepare(sql));
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return fail(sqlite_error(db_, rc, sql));
+    return {};
+  }
+
   // Runs parameterless SQL (possibly several statements), mapping errors.
   Result<void> exec_plain(std::string_view sql) {
     std::string text(sql);
@@ -175,17 +185,20 @@ Result<void> bind_params(sqlite3* db, sqlite3_stmt* stmt, Params params) {
   return {};
 }
 
+// Made after the first step: a statement re-prepared by that step (the schema changed) may
+// have other columns than before it.
 class SqliteRowView final : public RowView {
  public:
-  explicit SqliteRowView(sqlite3_stmt* s) : s_(s) {}
-  size_t size() const override { return static_cast<size_t>(sqlite3_column_count(s_)); }
+  explicit SqliteRowView(sqlite3_stmt* s)
+      : s_(s), columns_(static_cast<size_t>(sqlite3_column_count(s))) {}
+  size_t size() const override { return columns_; }
   bool is_null(size_t col) const override {
     return sqlite3_column_type(s_, index(col)) == SQLITE_NULL;
   }
   int64_t i64(size_t col) const override {
     int type = sqlite3_column_type(s_, index(col));
-    if (type == SQLITE_NULL) return 0;
     if (type == SQLITE_INTEGER) return sqlite3_column_int64(s_, index(col));
+    if (type == SQLITE_NULL) return 0;
     std::string_view t = text(col);  // same rule as Row::i64: decimal text or a bug
     int64_t v = 0;
     auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
@@ -200,10 +213,11 @@ class SqliteRowView final : public RowView {
 
  private:
   int index(size_t col) const {
-    SD_ASSERT(col < size());
+    SD_ASSERT(col < columns_);
     return static_cast<int>(col);
   }
   sqlite3_stmt* s_;
+  size_t columns_;  // fixed for a prepared statement
 };
 
 using Deferred = std::vector<std::function<Result<void>(Tx&)>>;
@@ -236,12 +250,13 @@ class SqliteTx final : public Tx {
     sqlite3_stmt* stmt = SD_TRY(conn_.prepare(sql));
     StmtUse use(stmt);
     SD_TRY_VOID(bind_params(conn_.handle(), stmt, params));
-    SqliteRowView view(stmt);
+    std::optional<SqliteRowView> view;
     for (;;) {
       int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) return {};
       if (rc != SQLITE_ROW) return fail(sqlite_error(conn_.handle(), rc, "step"));
-      if (!on_row(view)) return {};
+      if (!view) view.emplace(stmt);
+      if (!on_row(*view)) return {};
     }
   }
 
@@ -276,7 +291,13 @@ class SqliteDatabase final : public Database {
       auto reader = SD_TRY(Conn::open(path, true));
       SD_TRY_VOID(reader->exec_plain("PRAGMA cache_size=-" +
                                      std::to_string(limits::db_sqlite_reader_cache_kib) + ";"));
-      db->idle_readers_.push_back(std::move(reader));
+      db->readers_.idle.push_back(std::move(reader));
+    }
+    for (int i = 0; i < limits::db_sqlite_scan_connections; ++i) {
+      auto scanner = SD_TRY(Conn::open(path, true));
+      SD_TRY_VOID(scanner->exec_plain("PRAGMA cache_size=-" +
+                                      std::to_string(limits::db_sqlite_scan_cache_kib) + ";"));
+      db->scanners_.idle.push_back(std::move(scanner));
     }
     try {
       db->checkpoint_thread_ = std::thread([raw = db.get()] {
@@ -323,18 +344,18 @@ class SqliteDatabase final : public Database {
   }
 
   Result<void> read_work(const Work& work) override {
-    auto conn = SD_TRY(acquire_reader());
-    struct Lease {
-      SqliteDatabase& db;
-      std::unique_ptr<Conn>& conn;
-      ~Lease() { db.release_reader(std::move(conn)); }
-    } lease{*this, conn};
-    SD_TRY_VOID(conn->exec_plain("BEGIN"));  // one snapshot for the whole work
-    SqliteTx tx(*conn);
-    auto result = call_work(work, tx);
-    auto end = conn->exec_plain(result ? "COMMIT" : "ROLLBACK");
-    if (!result) return result;
-    return end;
+    return run_read(readers_, SD_TRY(acquire(readers_, true)), work);
+  }
+
+  Result<bool> try_read_work(const Work& work) override {
+    auto conn = SD_TRY(acquire(readers_, false));
+    if (!conn) return false;
+    SD_TRY_VOID(run_read(readers_, std::move(conn), work));
+    return true;
+  }
+
+  Result<void> scan_work(const Work& work) override {
+    return run_read(scanners_, SD_TRY(acquire(scanners_, true)), work);
   }
 
   Result<void> ping() override {
@@ -347,8 +368,8 @@ class SqliteDatabase final : public Database {
   PoolStats stats() const override {
     PoolStats s;
     std::lock_guard lock(mu_);
-    s.connections_total = 1 + limits::db_reader_connections;
-    s.connections_in_use = readers_in_use_ + (writer_busy_ ? 1 : 0);
+    s.connections_total = 1 + limits::db_reader_connections + limits::db_sqlite_scan_connections;
+    s.connections_in_use = readers_.in_use + scanners_.in_use + (writer_busy_ ? 1 : 0);
     s.waits_total = waits_total_;
     s.commits_total = commits_total_;
     s.commit_groups_total = commit_groups_total_;
@@ -525,29 +546,55 @@ class SqliteDatabase final : public Database {
     }
   }
 
-  Result<std::unique_ptr<Conn>> acquire_reader() {
+  // Read-only connections handed out one at a time (guarded by mu_).
+  struct Pool {
+    std::vector<std::unique_ptr<Conn>> idle;
+    int in_use = 0;
+    std::condition_variable cv;
+  };
+
+  // One read transaction on `conn`, which goes back to `pool` afterwards.
+  Result<void> run_read(Pool& pool, std::unique_ptr<Conn> conn, const Work& work) {
+    struct Lease {
+      SqliteDatabase& db;
+      Pool& pool;
+      std::unique_ptr<Conn>& conn;
+      ~Lease() { db.release(pool, std::move(conn)); }
+    } lease{*this, pool, conn};
+    SD_TRY_VOID(conn->exec_cached("BEGIN"));  // one snapshot for the whole work
+    SqliteTx tx(*conn);
+    auto result = call_work(work, tx);
+    auto end = conn->exec_cached(result ? "COMMIT" : "ROLLBACK");
+    if (!result) return result;
+    return end;
+  }
+
+  // A free connection of `pool`; with `wait`, waits up to db_pool_wait_ms_max for one, else
+  // returns null when none is free at once.
+  Result<std::unique_ptr<Conn>> acquire(Pool& pool, bool wait) {
     std::unique_lock lock(mu_);
-    if (idle_readers_.empty()) {
+    if (pool.idle.empty()) {
+      if (!wait) return std::unique_ptr<Conn>();
       waits_total_ += 1;
-      bool got = readers_cv_.wait_for(lock, std::chrono::milliseconds(limits::db_pool_wait_ms_max),
-                                      [&] { return !idle_readers_.empty(); });
+      bool got = pool.cv.wait_for(lock, std::chrono::milliseconds(limits::db_pool_wait_ms_max),
+                                  [&] { return !pool.idle.empty(); });
       if (!got)
         return fail(Error{
             ErrorKind::unavailable, "database_busy", "no free database reader connection", {}, 1, {}});
     }
-    auto conn = std::move(idle_readers_.back());
-    idle_readers_.pop_back();
-    readers_in_use_ += 1;
+    auto conn = std::move(pool.idle.back());
+    pool.idle.pop_back();
+    pool.in_use += 1;
     return conn;
   }
 
-  void release_reader(std::unique_ptr<Conn> conn) {
+  void release(Pool& pool, std::unique_ptr<Conn> conn) {
     {
       std::lock_guard lock(mu_);
-      idle_readers_.push_back(std::move(conn));
-      readers_in_use_ -= 1;
+      pool.idle.push_back(std::move(conn));
+      pool.in_use -= 1;
     }
-    readers_cv_.notify_one();
+    pool.cv.notify_one();
   }
 
   // After each commit (on the writer thread), once the WAL holds db_sqlite_wal_autocheckpoint_pages:
@@ -604,12 +651,11 @@ class SqliteDatabase final : public Database {
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable queue_cv_;
   std::condition_variable done_cv_;
-  std::condition_variable readers_cv_;
   std::deque<Job*> queue_;
   bool stopping_ = false;
   bool writer_busy_ = false;
-  std::vector<std::unique_ptr<Conn>> idle_readers_;
-  int readers_in_use_ = 0;
+  Pool readers_;
+  Pool scanners_;  // for scan_work: small page caches
   int64_t waits_total_ = 0;
   int64_t commits_total_ = 0;
   int64_t commit_groups_total_ = 0;

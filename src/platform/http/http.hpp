@@ -4,6 +4,7 @@
 #include <any>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ struct Response {
   std::string body;
   // When set, the body is streamed with chunked transfer encoding and `body` is ignored.
   ChunkSource stream;
+  // When set (and no stream), the body sent instead of `body`: shared, not copied (answers
+  // kept in a cache). Kept alive until it is written.
+  std::shared_ptr<const std::string> shared_body;
 
   void set_header(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const;  // case-insensitive
@@ -70,6 +74,8 @@ enum class Execution {
 };
 
 using Handler = std::function<Response(Request&)>;
+// A fast path: an answer, or nothing to let the route's handler answer as usual.
+using InlineTry = std::function<std::optional<Response>(Request&)>;
 
 struct Route {
   Method method = Method::get;
@@ -77,6 +83,9 @@ struct Route {
   Handler handler;
   Execution execution = Execution::worker;
   size_t body_bytes_max = 0;  // 0 = limits::http_body_bytes_max
+  // For worker routes: tried first on the I/O thread, saving the hop to a worker when it
+  // answers. It must never wait (no network, no waiting for a connection or a long lock).
+  InlineTry try_inline = nullptr;
 };
 
 // Matches method + path to a route. Unknown path → 404 `route_not_found`; known path with

@@ -463,6 +463,67 @@ TEST_F(ServerTest, StreamsFiftyMegabytesChunkedWithFlatMemory) {
   EXPECT_TRUE(p.get().keep_alive());
 }
 
+TEST_F(ServerTest, InlineTryAnswersOnTheIoThreadOrFallsThroughToTheWorker) {
+  std::mutex mu;
+  std::thread::id fast_id, worker_id;
+  auto shared = std::make_shared<const std::string>(std::string(100000, 'x'));
+  Route r{Method::get, "/cached",
+          [&](Request&) {
+            std::lock_guard lock(mu);
+            worker_id = std::this_thread::get_id();
+            return text("from the worker");
+          },
+          Execution::worker, 0};
+  r.try_inline = [&](Request& req) -> std::optional<Response> {
+    {
+      std::lock_guard lock(mu);
+      fast_id = std::this_thread::get_id();
+    }
+    if (req.query_param("miss")) return std::nullopt;
+    if (req.query_param("throw")) throw std::runtime_error("boom");
+    Response res;
+    if (req.query_param("not-modified")) {
+      res.status = 304;
+      res.set_header("ETag", "\"1\"");
+      return res;
+    }
+    res.shared_body = shared;
+    return res;
+  };
+  router_.add(std::move(r));
+  start();
+  auto hit = get("/cached");
+  EXPECT_EQ(hit.result_int(), 200);
+  EXPECT_EQ(hit.body(), *shared);  // the shared body, whole
+  EXPECT_EQ(hit[bh::field::content_length], "100000");
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(worker_id, std::thread::id()) << "a fast answer must not reach the worker";
+  }
+  EXPECT_EQ(get("/cached?miss=1").body(), "from the worker");
+  EXPECT_EQ(get("/cached?throw=1").body(), "from the worker");  // logged, then the handler
+  {
+    std::lock_guard lock(mu);
+    EXPECT_NE(worker_id, std::thread::id());
+    EXPECT_NE(fast_id, worker_id);
+  }
+  // HEAD of a shared body: its length, no body.
+  auto s = connect();
+  bh::request<bh::empty_body> hreq{bh::verb::head, "/cached", 11};
+  hreq.set(bh::field::host, "x");
+  bh::write(s, hreq);
+  bh::response_parser<bh::empty_body> hp;
+  hp.skip(true);  // a HEAD response has no body whatever its Content-Length
+  bh::read(s, buf_, hp);
+  EXPECT_EQ(hp.get()[bh::field::content_length], "100000");
+  // A 304 carries no Content-Length and no body, and the connection stays usable.
+  auto nm = send(s, {bh::verb::get, "/cached?not-modified=1", 11});
+  EXPECT_EQ(nm.result_int(), 304);
+  EXPECT_EQ(nm.count(bh::field::content_length), 0u);
+  EXPECT_EQ(nm[bh::field::etag], "\"1\"");
+  EXPECT_EQ(send(s, {bh::verb::get, "/cached", 11}).body().size(), 100000u);
+}
+
 TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
   router_.add(Route{Method::get, "/id",
                     [](Request& r) { return text(r.request_id); }, Execution::inline_io, 0});

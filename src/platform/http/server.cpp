@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -18,6 +19,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
@@ -265,6 +267,22 @@ Response invoke(const Route& route, Request& req) {
   return error_response(500, "internal_error", "An unexpected error occurred.");
 }
 
+// A fast path that throws is logged and skipped: the handler still answers.
+std::optional<Response> try_inline(const Route& route, Request& req) {
+  try {
+    return route.try_inline(req);
+  } catch (const std::exception& e) {
+    log::error("inline fast path threw", {{"request_id", req.request_id},
+                                          {"route", route.pattern},
+                                          {"error", e.what()}});
+  } catch (...) {
+    log::error("inline fast path threw", {{"request_id", req.request_id},
+                                          {"route", route.pattern},
+                                          {"error", "non-standard exception"}});
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 uint16_t Server::Impl::start() {
@@ -445,7 +463,12 @@ net::awaitable<bool> Server::Impl::handle_one(Connection& c, beast::flat_buffer&
 
   // (No co_await inside ?: — g++ 12 miscompiles temporaries in that form.)
   Response resp;
-  if (route && route->execution == Execution::inline_io) {
+  std::optional<Response> fast;
+  if (route && route->execution == Execution::worker && route->try_inline)
+    fast = try_inline(*route, req);
+  if (fast) {
+    resp = std::move(*fast);
+  } else if (route && route->execution == Execution::inline_io) {
     resp = invoke(*route, req);
   } else if (route) {
     resp = co_await run_handler(*route, req);
@@ -476,6 +499,22 @@ net::awaitable<Response> Server::Impl::run_handler(const Route& route, Request& 
 net::awaitable<bool> Server::Impl::write_response(Connection& c, const Request& req,
                                                   Response& resp, bool keep_alive,
                                                   size_t& bytes) {
+  if (resp.shared_body && !bodyless_status(resp.status)) {
+    // The shared body is written from where it is (it stays alive in `resp` meanwhile).
+    bh::response<bh::span_body<const char>> res;
+    copy_headers(resp, req.request_id, keep_alive, res);
+    const std::string& body = *resp.shared_body;
+    if (req.method == Method::head) {
+      res.content_length(body.size());
+    } else {
+      bytes = body.size();
+      res.body() = beast::span<const char>(body.data(), body.size());
+      res.prepare_payload();
+    }
+    c.stream.expires_after(secs(limits::http_request_timeout_seconds));
+    auto [ec, n] = co_await bh::async_write(c.stream, res, use_tuple);
+    co_return !ec;
+  }
   bh::response<bh::string_body> res;
   copy_headers(resp, req.request_id, keep_alive, res);
   if (bodyless_status(resp.status)) {
@@ -483,21 +522,25 @@ net::awaitable<bool> Server::Impl::write_response(Connection& c, const Request& 
   }
   if (req.method == Method::head) {
     if (!bodyless_status(resp.status)) res.content_length(resp.body.size());
-  } else {
+  } else if (resp.status != 304) {
     bytes = resp.body.size();
     res.body() = std::move(resp.body);
     res.prepare_payload();
   }
+  // (A 304 carries no Content-Length: it would have to be the length of the 200's body.)
   c.stream.expires_after(secs(limits::http_request_timeout_seconds));
   auto [ec, n] = co_await bh::async_write(c.stream, res, use_tuple);
   co_return !ec;
 }
 
-// Chunked transfer: one chunk in memory at a time; the next is pulled (on a worker, since the
-// source may block on the database or disk) only after the previous one was written.
+// Chunked transfer: at most two chunks in memory. The next chunk is pulled (on a worker, since
+// the source may block on the database or disk) while the previous one is written, so that
+// making a chunk and sending one overlap; a third is pulled only once that write completed
+// (backpressure).
 net::awaitable<bool> Server::Impl::write_stream(Connection& c, const Request& req,
                                                 Response& resp, bool keep_alive,
                                                 size_t& bytes) {
+  using namespace net::experimental::awaitable_operators;
   bh::response<bh::empty_body> res;
   copy_headers(resp, req.request_id, keep_alive, res);
   res.chunked(true);
@@ -506,15 +549,14 @@ net::awaitable<bool> Server::Impl::write_stream(Connection& c, const Request& re
   auto [hec, hn] = co_await bh::async_write_header(c.stream, sr, use_tuple);
   if (hec) co_return false;
   if (req.method == Method::head) co_return true;
-  std::string chunk;
-  for (;;) {
-    chunk.clear();
-    bool failed = false;
-    bool more = co_await net::co_spawn(
+  bool failed = false;
+  auto pull = [&](std::string& into) -> net::awaitable<bool> {
+    into.clear();
+    co_return co_await net::co_spawn(
         workers.get_executor(),
         [&]() -> net::awaitable<bool> {
           try {
-            co_return resp.stream(chunk);
+            co_return resp.stream(into);
           } catch (const std::exception& e) {
             log::error("stream source threw",
                        {{"request_id", req.request_id}, {"error", e.what()}});
@@ -525,17 +567,31 @@ net::awaitable<bool> Server::Impl::write_stream(Connection& c, const Request& re
           co_return false;
         },
         net::use_awaitable);
+  };
+  auto write_chunk = [&](const std::string& chunk) -> net::awaitable<bool> {
+    if (chunk.empty()) co_return true;
+    c.stream.expires_after(secs(limits::http_request_timeout_seconds));
+    auto [ec, n] =
+        co_await net::async_write(c.stream, bh::make_chunk(net::buffer(chunk)), use_tuple);
+    if (ec) co_return false;
+    bytes += chunk.size();
+    co_return true;
+  };
+  std::string current;
+  std::string next;
+  bool more = co_await pull(current);
+  for (;;) {
     // Headers are gone already: a failed stream can only be cut short (no last chunk), so
     // the client sees an incomplete body rather than a silently truncated one.
     if (failed) co_return false;
-    if (!chunk.empty()) {
-      c.stream.expires_after(secs(limits::http_request_timeout_seconds));
-      auto [ec, n] = co_await net::async_write(c.stream, bh::make_chunk(net::buffer(chunk)),
-                                               use_tuple);
-      if (ec) co_return false;
-      bytes += chunk.size();
+    if (!more) {
+      if (!co_await write_chunk(current)) co_return false;
+      break;
     }
-    if (!more) break;
+    auto [written, next_more] = co_await (write_chunk(current) && pull(next));
+    if (!written) co_return false;
+    std::swap(current, next);
+    more = next_more;
   }
   auto [ec, n] = co_await net::async_write(c.stream, bh::make_chunk_last(), use_tuple);
   co_return !ec;

@@ -237,10 +237,20 @@ export function SalesPage() {
 
             {list.status === 'ready' ? (
               <p className="sales-summary" data-testid="sales-summary" aria-live="polite">
-                <strong>{t('sales.summary', { count: list.summary.count, total: money(list.summary.total_minor, list.summary.currency) })}</strong>
-                {list.rows.length < list.summary.count ? (
-                  <span className="muted"> · {t('sales.showing', { shown: list.rows.length, count: list.summary.count })}</span>
-                ) : null}
+                {list.summary.exact === false ? (
+                  <>
+                    <strong>{t('sales.summaryPartial', { count: list.summary.count, total: money(list.summary.total_minor, list.summary.currency) })}</strong>
+                    <span className="muted"> · {t('sales.showingPartial', { shown: list.rows.length, count: list.summary.count })}</span>
+                    <span className="muted sales-summary__hint" data-testid="sales-summary-partial"> {t('sales.summaryPartialHint')}</span>
+                  </>
+                ) : (
+                  <>
+                    <strong>{t('sales.summary', { count: list.summary.count, total: money(list.summary.total_minor, list.summary.currency) })}</strong>
+                    {list.rows.length < list.summary.count ? (
+                      <span className="muted"> · {t('sales.showing', { shown: list.rows.length, count: list.summary.count })}</span>
+                    ) : null}
+                  </>
+                )}
               </p>
             ) : null}
 

@@ -235,6 +235,18 @@ describe('sales list', () => {
     expect(screen.getByRole('columnheader', { name: /^Total paid/ }).getAttribute('aria-sort')).toBe('descending');
   });
 
+  it('says when a search summary is partial (exact: false) in both languages', async () => {
+    routes.set('GET /sales', () =>
+      json(200, { ...listAnswer(ROWS, true), summary: { count: 1000, total_minor: 1234500, currency: 'USD', exact: false } }),
+    );
+    renderAt('/app/sales?q=ana');
+    await screen.findByTestId('sales-table');
+    const summary = screen.getByTestId('sales-summary').textContent ?? '';
+    expect(summary).toContain('1000+ sales, at least $12,345.00');
+    expect(summary).toContain('Showing 2 of 1000+');
+    expect(screen.getByTestId('sales-summary-partial').textContent).toContain('first 1,000 matches');
+  });
+
   it('loads the next page with the cursor', async () => {
     routes.set('GET /sales', (url) =>
       json(200, url.searchParams.get('cursor') === 'cur_2' ? listAnswer([row(3, 'Ana García')]) : listAnswer(ROWS, true)),
