@@ -241,7 +241,7 @@ export function SalesPage() {
                   <>
                     <strong>{t('sales.summaryPartial', { count: list.summary.count, total: money(list.summary.total_minor, list.summary.currency) })}</strong>
                     <span className="muted"> · {t('sales.showingPartial', { shown: list.rows.length, count: list.summary.count })}</span>
-                    <span className="muted sales-summary__hint" data-testid="sales-summary-partial"> {t('sales.summaryPartialHint')}</span>
+                    <span className="muted sales-summary__hint" data-testid="sales-summary-partial">{t('sales.summaryPartialHint')}</span>
                   </>
                 ) : (
                   <>
