@@ -168,7 +168,7 @@ test('(b) a buyer requests a refund from the library; the seller declines it wit
 
   await h.withPage('refund-request-buyer', async (page) => {
     await logIn(page, buyer.email, buyer.password);
-    await page.waitForLoadState('networkidle');
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
     await page.goto('/library');
     const item = page.getByTestId('library-item').first();
     await item.getByRole('button', { name: 'Request a refund' }).click();
@@ -197,7 +197,7 @@ test('(b) a buyer requests a refund from the library; the seller declines it wit
 
   await h.withPage('refund-request-declined', async (page) => {
     await logIn(page, buyer.email, buyer.password);
-    await page.waitForLoadState('networkidle');
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
     await page.goto('/library');
     await page.getByTestId('library-request-status').first().getByText('I will send you the version for your system.', { exact: false }).first().waitFor();
     await page.getByTestId('language-switch').selectOption('es').catch(() => {});
