@@ -30,6 +30,9 @@ inline constexpr size_t db_group_commit_batch_max = 256;  // transactions per SQ
 // SQLite page caches (KiB): the writer's holds the indexes that every order touches.
 inline constexpr int db_sqlite_writer_cache_kib = 64 * 1024;
 inline constexpr int db_sqlite_reader_cache_kib = 16 * 1024;
+// seed-demo's bulk load (OpenOptions::bulk_load): the random-key unique indexes of ten million
+// orders stay in memory, so each of their pages is written once.
+inline constexpr int db_sqlite_bulk_cache_kib = 3 * 1024 * 1024;
 // Pages in the WAL before the writer checkpoints it (SQLite's default is 1000).
 inline constexpr int db_sqlite_wal_autocheckpoint_pages = 8000;
 
