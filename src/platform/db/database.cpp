@@ -135,6 +135,17 @@ Result<std::vector<std::string>> drop_secondary_indexes(
   return rebuild;
 }
 
+Result<std::vector<std::string>> foreign_key_problems(Tx& tx) {
+  std::vector<std::string> problems;
+  if (tx.dialect() != Dialect::sqlite) return problems;
+  SD_TRY_VOID(tx.each("PRAGMA foreign_key_check", {}, [&](const RowView& r) {
+    problems.push_back("foreign key: " + std::string(r.text(0)) + " row " +
+                       std::string(r.text(1)) + " → " + std::string(r.text(2)));
+    return problems.size() < 100;
+  }));
+  return problems;
+}
+
 Result<std::vector<std::string>> check_integrity(Database& db) {
   std::vector<std::string> problems;
   if (db.dialect() != Dialect::sqlite) return problems;
@@ -144,11 +155,9 @@ Result<std::vector<std::string>> check_integrity(Database& db) {
       if (r.text(0) != "ok") problems.emplace_back(r.text(0));
       return problems.size() < 100;
     }));
-    return tx.each("PRAGMA foreign_key_check", {}, [&](const RowView& r) {
-      problems.push_back("foreign key: " + std::string(r.text(0)) + " row " +
-                         std::string(r.text(1)) + " → " + std::string(r.text(2)));
-      return problems.size() < 100;
-    });
+    auto keys = SD_TRY(foreign_key_problems(tx));
+    problems.insert(problems.end(), keys.begin(), keys.end());
+    return {};
   }));
   return problems;
 }

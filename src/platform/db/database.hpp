@@ -169,8 +169,10 @@ class Database {
 
 struct OpenOptions {
   // For one long bulk-load transaction (seed-demo): SQLite with a rollback journal instead of
-  // WAL (pages new to the file are written once and not journaled), synchronous=OFF and a large
-  // page cache; the next ordinary open turns WAL back on. PostgreSQL: memory for index builds.
+  // WAL (pages new to the file are written once and not journaled), synchronous=OFF, a large
+  // page cache and foreign keys not enforced row by row (the load checks them at its end with
+  // foreign_key_problems); the next ordinary open is back to normal. PostgreSQL: memory for
+  // index builds.
   bool bulk_load = false;
 };
 
@@ -188,6 +190,9 @@ Result<int64_t> reserve_ids(Tx& tx, std::string_view table, int64_t n);
 // (a sort then, instead of an index insert per row).
 Result<std::vector<std::string>> drop_secondary_indexes(
     Tx& tx, std::initializer_list<std::string_view> tables);
+// Rows whose foreign key points at nothing (SQLite foreign_key_check, as text; PostgreSQL
+// enforces them as it goes: empty). In a bulk load's transaction, before it commits.
+Result<std::vector<std::string>> foreign_key_problems(Tx& tx);
 // Database-wide check after a bulk load: SQLite quick_check and foreign_key_check (the
 // problems found, as text; empty when none); PostgreSQL enforces both as it goes: empty.
 Result<std::vector<std::string>> check_integrity(Database& db);

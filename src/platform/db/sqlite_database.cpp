@@ -300,8 +300,9 @@ class SqliteDatabase final : public Database {
     if (bulk_load) {
       // Before any reader opens: leaving WAL needs the only connection. A rollback journal
       // keeps a crash (of the process) safe, and journals only pages the file had before.
+      // Foreign keys are checked once, by foreign_key_problems, instead of row by row.
       SD_TRY_VOID(db->writer_->exec_plain(
-          "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON; "
+          "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; "
           "PRAGMA cache_size=-" + std::to_string(limits::db_sqlite_bulk_cache_kib) +
           "; PRAGMA temp_store=MEMORY;"));
       auto mode = SD_TRY(SqliteTx(*db->writer_).query_one("PRAGMA journal_mode"));
