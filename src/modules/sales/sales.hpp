@@ -10,9 +10,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -57,6 +59,27 @@ struct SaleRow {
 
 // The one write entry point: inserts the row with its derived search text (and index entry).
 Result<void> record(db::Tx& tx, const SaleRow& row);
+// Rollup changes of many rows gathered in memory, to be written at once (one change per rollup
+// row they touch) by the transaction that records the rows.
+class RollupBatch {
+ public:
+  void add(const SaleRow& row);  // counted under row.status
+  Result<void> write(db::Tx& tx);  // and empties the batch
+
+ private:
+  std::map<std::tuple<int64_t, char, int64_t, std::string, std::string, std::string, std::string>,
+           std::pair<int64_t, int64_t>>
+      sums_;  // (store, grain, period, status, product, tier, country) → (count, total)
+};
+// Generators (seed-demo): record() for many rows in few statements. Their rollup changes go to
+// `rollup` when given (the caller writes it before committing), else are written at once.
+// `index_search` false leaves the SQLite search index to rebuild_search_index (same
+// transaction): while FTS5 is part of a transaction, every statement flushes its pending terms.
+Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows,
+                         RollupBatch* rollup = nullptr, bool index_search = true);
+// The SQLite search index built anew from every sales row, merged into one segment (the
+// fastest shape to search); PostgreSQL's index is an ordinary one: nothing to do.
+Result<void> rebuild_search_index(db::Tx& tx);
 
 // Rewrites the search text of rows written before migration 0004 (idempotent, batched; cheap
 // when nothing is left). Returns how many rows it rewrote.
