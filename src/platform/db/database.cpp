@@ -135,6 +135,12 @@ Result<std::vector<std::string>> drop_secondary_indexes(
   return rebuild;
 }
 
+Result<void> refresh_statistics(Tx& tx) {
+  if (tx.dialect() != Dialect::postgres) return {};
+  SD_TRY(tx.exec("ANALYZE"));
+  return {};
+}
+
 Result<std::vector<std::string>> foreign_key_problems(Tx& tx) {
   std::vector<std::string> problems;
   if (tx.dialect() != Dialect::sqlite) return problems;

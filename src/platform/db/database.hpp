@@ -190,6 +190,10 @@ Result<int64_t> reserve_ids(Tx& tx, std::string_view table, int64_t n);
 // (a sort then, instead of an index insert per row).
 Result<std::vector<std::string>> drop_secondary_indexes(
     Tx& tx, std::initializer_list<std::string_view> tables);
+// Planner statistics brought up to date with what this transaction wrote (PostgreSQL ANALYZE:
+// its prepared statements otherwise keep plans made for the tables' earlier, smaller sizes, like
+// a sequential scan of a table that has since grown a millionfold). SQLite plans without them.
+Result<void> refresh_statistics(Tx& tx);
 // Rows whose foreign key points at nothing (SQLite foreign_key_check, as text; PostgreSQL
 // enforces them as it goes: empty). In a bulk load's transaction, before it commits.
 Result<std::vector<std::string>> foreign_key_problems(Tx& tx);
