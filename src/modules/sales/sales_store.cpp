@@ -13,6 +13,7 @@
 // Counts and sums (the summary, the timeseries) choose differently: see aggregate_plan.
 #include <algorithm>
 #include <array>
+#include <set>
 
 #include "core/assert.hpp"
 #include "modules/sales/sales.hpp"
@@ -318,11 +319,37 @@ void RollupBatch::add(const SaleRow& s) {
 }
 
 Result<void> RollupBatch::write(db::Tx& tx) {
+  // Rows the rollup already has are added to one by one; the others (nearly all, in a new
+  // store) are appended together.
+  std::set<decltype(sums_)::key_type> existing;
+  std::set<int64_t> stores;
+  for (const auto& [key, sum] : sums_) stores.insert(std::get<0>(key));
+  for (const int64_t store_id : stores)
+    SD_TRY_VOID(tx.each("SELECT grain, period, status, product_public_id, tier_name, country "
+                        "FROM sales_rollup WHERE store_id = $1",
+                        {store_id}, [&](const db::RowView& r) {
+                          existing.insert({store_id, r.text(0).empty() ? '?' : r.text(0)[0],
+                                           r.i64(1), std::string(r.text(2)), std::string(r.text(3)),
+                                           std::string(r.text(4)), std::string(r.text(5))});
+                          return true;
+                        }));
+  std::vector<db::Value> rows;
   for (const auto& [key, sum] : sums_) {
     const auto& [store_id, grain, period, status, product, tier, country] = key;
-    SD_TRY_VOID(add_to_rollup_row(tx, store_id, std::string_view(&grain, 1), period, status,
-                                  product, tier, country, sum.first, sum.second));
+    if (existing.contains(key)) {
+      SD_TRY_VOID(add_to_rollup_row(tx, store_id, std::string_view(&grain, 1), period, status,
+                                    product, tier, country, sum.first, sum.second));
+      continue;
+    }
+    for (db::Value v : {db::Value(store_id), db::Value(std::string(1, grain)), db::Value(period),
+                        db::Value(status), db::Value(product), db::Value(tier), db::Value(country),
+                        db::Value(sum.first), db::Value(sum.second)})
+      rows.push_back(std::move(v));
   }
+  SD_TRY_VOID(tx.append_rows("sales_rollup",
+                             {"store_id", "grain", "period", "status", "product_public_id",
+                              "tier_name", "country", "count", "total_minor"},
+                             rows));
   sums_.clear();
   return {};
 }
