@@ -462,6 +462,10 @@ int main(int argc, char** argv) {
                    "also create this many other stores with orders/20 orders each")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
+  bool data_version = false;
+  seed->add_flag("--data-version", data_version,
+                 "print the version of the data this binary generates (generator and schema) "
+                 "and exit: saved data sets are reusable while it stays the same");
   add_db_options(seed, c);
 
   std::string export_store;
@@ -496,6 +500,11 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return serve(c);
   if (*migrate) return migrate_cmd(c);
   if (*create_store) return create_store_cmd(c, email, password, name, owner_name);
+  if (*seed && data_version) {
+    std::printf("demo-%d-schema-%d\n", flows::kDemoDataVersion,
+                db::embedded_migrations(db::Dialect::sqlite).back().version);
+    return 0;
+  }
   if (*seed) return seed_demo_cmd(c, demo);
   if (*export_cmd) {
     for (const auto& [param, value] : export_opts)

@@ -279,6 +279,7 @@ struct Rows {
   sales::RollupBatch* rollup = nullptr;  // gathered for the whole load, written at its end
   bool index_search = true;              // else rebuilt at the end of the load
   int64_t first_order_id = INT64_MAX;  // the oldest order not yet written
+  Micros first_order_at = INT64_MAX;    // and its time
 
   Result<void> flush(db::Tx& tx) {
     if (orders.empty()) return {};
@@ -293,10 +294,14 @@ struct Rows {
     keys.clear();
     sales.clear();
     first_order_id = INT64_MAX;
+    first_order_at = INT64_MAX;
     return {};
   }
 };
-constexpr size_t kRowsPerFlush = 4000;  // orders
+// Orders are written 4,000 at a time, or once the oldest waiting one is a day old: a refund
+// comes a day or more after its order, so it finds the order written (on PostgreSQL a COPY
+// costs a round trip and more; flushing for each refund made small ones).
+constexpr size_t kRowsPerFlush = 4000;
 
 // A refund due later: the order as written, what it granted, and what to ask.
 struct DueRefund {
@@ -315,9 +320,16 @@ struct Progress {
   const std::function<void(std::string_view, int64_t, int64_t)>* report = nullptr;
   int64_t done = 0;
   int64_t total = 0;
+  int64_t analyzed_at = 500;  // orders written when the planner's statistics were last refreshed
   void step() {
     ++done;
     if (*report && (done % 1000 == 0 || done == total)) (*report)("orders", done, total);
+  }
+  // Each time the load has doubled (a dozen times for ten million orders).
+  bool stale_statistics() {
+    if (done < 2 * analyzed_at) return false;
+    analyzed_at = done;
+    return true;
   }
 };
 
@@ -408,6 +420,7 @@ Result<int64_t> generate_orders(db::Tx& tx, const tax::RateTable& taxes, const S
 
   for (int64_t i = 0; i < job.count; ++i) {
     const Micros at = times[static_cast<size_t>(i)];
+    if (rows.first_order_at <= at - kMicrosPerDay) SD_TRY_VOID(rows.flush(tx));
     SD_TRY_VOID(refund_until(at));
     const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyer_count));
     const std::string first = kFirst[b % std::size(kFirst)];
@@ -473,10 +486,15 @@ Result<int64_t> generate_orders(db::Tx& tx, const tax::RateTable& taxes, const S
       if (d.at <= now) due.push(std::move(d));  // one due after now has not happened yet
     }
     rows.first_order_id = std::min(rows.first_order_id, o.id);
+    rows.first_order_at = std::min(rows.first_order_at, at);
     rows.grants.insert(rows.grants.end(), grants.begin(), grants.end());
     rows.orders.push_back(std::move(o));
     if (rows.orders.size() >= kRowsPerFlush) SD_TRY_VOID(rows.flush(tx));
     progress.step();
+    if (progress.stale_statistics()) {
+      SD_TRY_VOID(rows.flush(tx));
+      SD_TRY_VOID(db::refresh_statistics(tx));
+    }
   }
   SD_TRY_VOID(refund_until(now));
   SD_TRY_VOID(rows.flush(tx));

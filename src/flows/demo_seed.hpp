@@ -25,6 +25,10 @@
 
 namespace sd::flows {
 
+// The shape of the generated data: bump it when what seed_demo writes changes, so that saved
+// data sets (bench/run-sales) are built again.
+inline constexpr int kDemoDataVersion = 2;
+
 struct DemoSeedOptions {
   std::string email = "demo@shopdesk.local";
   std::string password = "demo-seller-2026";
