@@ -464,8 +464,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bool data_version = false;
   seed->add_flag("--data-version", data_version,
-                 "print the version of the data this binary generates (generator and schema) "
-                 "and exit: saved data sets are reusable while it stays the same");
+                 "print the version of the data this binary generates and exit: a saved data "
+                 "set is reusable (after `migrate`) while it stays the same");
   add_db_options(seed, c);
 
   std::string export_store;
@@ -501,8 +501,7 @@ int main(int argc, char** argv) {
   if (*migrate) return migrate_cmd(c);
   if (*create_store) return create_store_cmd(c, email, password, name, owner_name);
   if (*seed && data_version) {
-    std::printf("demo-%d-schema-%d\n", flows::kDemoDataVersion,
-                db::embedded_migrations(db::Dialect::sqlite).back().version);
+    std::printf("demo-%d\n", flows::kDemoDataVersion);
     return 0;
   }
   if (*seed) return seed_demo_cmd(c, demo);

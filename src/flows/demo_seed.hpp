@@ -26,7 +26,8 @@
 namespace sd::flows {
 
 // The shape of the generated data: bump it when what seed_demo writes changes, so that saved
-// data sets (bench/run-sales) are built again.
+// data sets (bench/run-sales) are built again. Schema changes need no bump: migrations apply to
+// saved data sets as to any database.
 inline constexpr int kDemoDataVersion = 2;
 
 struct DemoSeedOptions {
