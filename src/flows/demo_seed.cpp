@@ -277,7 +277,6 @@ struct Rows {
   std::vector<licenses::IssuedKey> keys;
   std::vector<sales::SaleRow> sales;
   sales::RollupBatch* rollup = nullptr;  // gathered for the whole load, written at its end
-  bool index_search = true;              // else rebuilt at the end of the load
   int64_t first_order_id = INT64_MAX;  // the oldest order not yet written
   Micros first_order_at = INT64_MAX;    // and its time
 
@@ -287,7 +286,7 @@ struct Rows {
     SD_TRY_VOID(ledger::post_many(tx, entries));
     SD_TRY_VOID(entitlements::append_grants(tx, grants));
     SD_TRY_VOID(licenses::append_keys(tx, keys));
-    SD_TRY_VOID(sales::record_many(tx, sales, rollup, index_search));
+    SD_TRY_VOID(sales::record_many(tx, sales, rollup));
     orders.clear();
     entries.clear();
     grants.clear();
@@ -336,9 +335,9 @@ struct Progress {
 // `job.count` orders over the year before `now`, oldest first, from count/5 buyers (names with
 // accents, mixed-case emails) across tax jurisdictions, about 3% refunded 1–5 days after the
 // purchase (a third of them in part; one the available balance cannot cover yet is skipped, as
-// the refund flow would refuse it). Returns how many refunds were made. Unless `bulk` (search
-// index and secondary indexes built after the load), the kept balance is compared with
-// ledger::balance at every refund.
+// the refund flow would refuse it). Returns how many refunds were made. Unless `bulk`
+// (secondary indexes built after the load), the kept balance is compared with ledger::balance
+// at every refund.
 Result<int64_t> generate_orders(db::Tx& tx, const tax::RateTable& taxes, const StoreJob& job,
                                 Micros now, OrderIds& order_ids, sales::RollupBatch& rollup,
                                 Progress& progress, bool bulk) {
@@ -387,7 +386,6 @@ Result<int64_t> generate_orders(db::Tx& tx, const tax::RateTable& taxes, const S
   std::vector<Buyer> buyers(static_cast<size_t>(buyer_count));
   Rows rows;
   rows.rollup = &rollup;
-  rows.index_search = !bulk;
   Funds funds;
   std::priority_queue<DueRefund, std::vector<DueRefund>, Later> due;
   int64_t refunds = 0;
@@ -556,6 +554,7 @@ Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
     else if (o.bulk)
       rebuild = SD_TRY(
           db::drop_secondary_indexes(tx, {"orders", "journal_entries", "entitlements", "sales"}));
+    if (o.bulk) SD_TRY_VOID(sales::defer_search_merges(tx));
     auto ids = SD_TRY(OrderIds::make(tx, progress.total));
     sales::RollupBatch rollup;
     for (const auto& job : jobs)
@@ -564,7 +563,7 @@ Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
     if (o.bulk) {  // the search index, then the others, each one a step of the progress
       const auto steps = static_cast<int64_t>(rebuild.size() + 1);
       if (o.progress) o.progress("indexes", 0, steps);
-      SD_TRY_VOID(sales::rebuild_search_index(tx));
+      SD_TRY_VOID(sales::merge_search_index(tx));
       for (size_t i = 0; i < rebuild.size(); ++i) {
         if (o.progress) o.progress("indexes", static_cast<int64_t>(i + 1), steps);
         SD_TRY(tx.exec(rebuild[i]));

@@ -73,13 +73,14 @@ class RollupBatch {
 };
 // Generators (seed-demo): record() for many rows in few statements. Their rollup changes go to
 // `rollup` when given (the caller writes it before committing), else are written at once.
-// `index_search` false leaves the SQLite search index to rebuild_search_index (same
-// transaction): while FTS5 is part of a transaction, every statement flushes its pending terms.
 Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows,
-                         RollupBatch* rollup = nullptr, bool index_search = true);
-// The SQLite search index built anew from every sales row, merged into one segment (the
-// fastest shape to search); PostgreSQL's index is an ordinary one: nothing to do.
-Result<void> rebuild_search_index(db::Tx& tx);
+                         RollupBatch* rollup = nullptr);
+// Bulk loads, in their transaction: the search index (SQLite FTS5) stops merging its segments
+// while rows go in, then merge_search_index merges them into one (cheaper than merging as it
+// grows, and the fastest shape to search) and restores the default merge settings.
+// PostgreSQL's index is an ordinary one: nothing to do.
+Result<void> defer_search_merges(db::Tx& tx);
+Result<void> merge_search_index(db::Tx& tx);
 
 // Rewrites the search text of rows written before migration 0004 (idempotent, batched; cheap
 // when nothing is left). Returns how many rows it rewrote.

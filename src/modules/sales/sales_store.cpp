@@ -448,8 +448,7 @@ Result<void> record(db::Tx& tx, const SaleRow& s) {
                        s.country, 1, s.total_minor);
 }
 
-Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows, RollupBatch* rollup,
-                         bool index_search) {
+Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows, RollupBatch* rollup) {
   if (rows.empty()) return {};
   RollupBatch own;
   RollupBatch& changes = rollup != nullptr ? *rollup : own;
@@ -469,7 +468,7 @@ Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows, RollupBat
     *v++ = s.tax_rate_ppm; *v++ = s.total_minor; *v++ = s.refunded_minor; *v++ = s.currency;
     *v++ = s.country; *v++ = s.region; *v++ = s.payment_brand; *v++ = s.payment_last4;
     *v++ = s.license_key;
-    if (tx.dialect() == db::Dialect::sqlite && index_search) {
+    if (tx.dialect() == db::Dialect::sqlite) {
       *v++ = text;
       search.emplace_back(s.line_id);
       search.emplace_back(std::move(text));
@@ -492,14 +491,19 @@ Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows, RollupBat
   return rollup != nullptr ? Result<void>{} : own.write(tx);
 }
 
-// Built without merging as it grows (one merge of everything at the end costs less), then back
-// to FTS5's defaults (automerge 4, crisismerge 16). FTS5 refuses a 2,001st segment, so level 0
-// is still merged, all at once, every 1,000 segments.
-Result<void> rebuild_search_index(db::Tx& tx) {
+// FTS5's defaults are automerge 4 and crisismerge 16. It refuses a 2,001st segment, so level 0
+// is still merged, all at once, every 1,000 segments. (While FTS5 is part of a transaction each
+// statement flushes its pending terms into a segment: record_many gives it thousands of rows a
+// statement, so segments stay large enough.)
+Result<void> defer_search_merges(db::Tx& tx) {
   if (tx.dialect() != db::Dialect::sqlite) return {};
   SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('automerge', 0)"));
   SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('crisismerge', 1000)"));
-  SD_TRY(tx.exec("INSERT INTO sales_search (sales_search) VALUES ('rebuild')"));
+  return {};
+}
+
+Result<void> merge_search_index(db::Tx& tx) {
+  if (tx.dialect() != db::Dialect::sqlite) return {};
   SD_TRY(tx.exec("INSERT INTO sales_search (sales_search) VALUES ('optimize')"));
   SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('automerge', 4)"));
   SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('crisismerge', 16)"));

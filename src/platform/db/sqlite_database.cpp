@@ -288,7 +288,7 @@ class SqliteTx final : public Tx {
   }
 
  private:
-  static constexpr size_t kAppendRowsMax = 256;
+  static constexpr size_t kAppendRowsMax = 4096;
   Conn& conn_;
 };
 
