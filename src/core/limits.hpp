@@ -36,6 +36,9 @@ inline constexpr int db_sqlite_reader_cache_kib = 16 * 1024;
 // that exporting a million sales does not grow memory by the readers' caches.
 inline constexpr int db_sqlite_scan_connections = 2;
 inline constexpr int db_sqlite_scan_cache_kib = 2 * 1024;
+// seed-demo's bulk load (OpenOptions::bulk_load): the random-key unique indexes of ten million
+// orders stay in memory, so each of their pages is written once.
+inline constexpr int db_sqlite_bulk_cache_kib = 3 * 1024 * 1024;
 // Pages in the WAL before a checkpoint starts on the checkpointer thread (SQLite's own default
 // is 1000, run by the committing writer); at four times this the writer checkpoints itself.
 inline constexpr int db_sqlite_wal_autocheckpoint_pages = 8000;

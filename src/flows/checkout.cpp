@@ -106,6 +106,24 @@ Result<void> price(Quote& q) {
   return orders::total_up(q.order);
 }
 
+// The quote once the store and the items are known: tax decided, lines priced.
+Result<void> price_quote(Quote& q, const tax::RateTable& taxes, const CheckoutInput& in,
+                         const payments::PaymentMethod& pm, Micros now) {
+  tax::Evidence ev{in.country, in.region, in.postal_code, pm.card_country, in.ip_country};
+  q.tax = SD_TRY(tax::decide(taxes, ev, now));
+  if (q.tax.requires_consent && !in.consent_immediate_delivery) {
+    return fail(ErrorKind::invalid_input, "consent_required",
+                "buyers in the EU must agree to immediate delivery and the loss of the "
+                "withdrawal right",
+                "consent_immediate_delivery");
+  }
+  q.order.store_id = q.store.id;
+  q.order.currency = q.store.currency;
+  q.order.email = in.email;
+  q.order.name = in.name;
+  return price(q);
+}
+
 Result<Quote> quote(db::Tx& tx, const CheckoutDeps& deps, const CheckoutInput& in,
                     const payments::PaymentMethod& pm, Micros now) {
   Quote q;
@@ -120,21 +138,13 @@ Result<Quote> quote(db::Tx& tx, const CheckoutDeps& deps, const CheckoutInput& i
     q.items.push_back(std::move(*p));
     q.quantities.push_back(in.items[i].quantity);
   }
-  tax::Evidence ev{in.country, in.region, in.postal_code, pm.card_country, in.ip_country};
-  q.tax = SD_TRY(tax::decide(deps.taxes, ev, now));
-  if (q.tax.requires_consent && !in.consent_immediate_delivery) {
-    return fail(ErrorKind::invalid_input, "consent_required",
-                "buyers in the EU must agree to immediate delivery and the loss of the "
-                "withdrawal right",
-                "consent_immediate_delivery");
-  }
-  q.order.store_id = q.store.id;
-  q.order.currency = q.store.currency;
-  q.order.email = in.email;
-  q.order.name = in.name;
-  SD_TRY_VOID(price(q));
+  SD_TRY_VOID(price_quote(q, deps.taxes, in, pm, now));
   return q;
 }
+
+// The order row as paid: the quote's order with the tax decision, evidence, payment and hold.
+orders::Order paid_order(const Quote& q, const CheckoutInput& in, const payments::PaymentMethod& pm,
+                         const payments::Charge& ch, Micros now);
 
 // The same quote again inside the write transaction: a tier repriced or a product unpublished
 // between quote and charge must not produce an order at the old terms.
@@ -155,6 +165,24 @@ std::string evidence_json(const CheckoutInput& in, const payments::PaymentMethod
                         {"postal_code", in.postal_code},  {"card_country", pm.card_country},
                         {"ip_country", in.ip_country},    {"rule", d.evidence_rule}}
       .dump();
+}
+
+orders::Order paid_order(const Quote& q, const CheckoutInput& in, const payments::PaymentMethod& pm,
+                         const payments::Charge& ch, Micros now) {
+  orders::Order o = q.order;
+  o.tax_country = q.tax.country;
+  o.tax_region = q.tax.region;
+  o.tax_rate_ppm = q.tax.rate_ppm;
+  o.tax_label = q.tax.label;
+  o.evidence = evidence_json(in, pm, q.tax);
+  o.payment_brand = ch.brand;
+  o.payment_last4 = ch.last4;
+  o.payment_fingerprint = ch.fingerprint;
+  o.provider_charge_id = ch.charge_id;
+  if (q.tax.requires_consent) o.consent_at = now;
+  o.created_at = now;
+  o.available_at = now + q.store.hold_period_days * kMicrosPerDay;
+  return o;
 }
 
 outbox::OutgoingEmail receipt(const CheckoutDeps& deps, const CheckoutResult& r,
@@ -194,19 +222,12 @@ Result<std::string> grant_line(db::Tx& tx, const catalog::Purchasable& item,
                                const std::vector<std::string>& bundle_public_ids,
                                const orders::Order& o, const orders::Line& l, Micros now) {
   std::string first_key;
-  auto grant_one = [&](int64_t product_id, const std::string& public_id,
-                       bool keys) -> Result<void> {
-    SD_TRY(entitlements::grant(tx, o.store_id, o.buyer_user_id, o.id, l.id, product_id, now));
-    if (keys) {
-      auto key = SD_TRY(licenses::issue(tx, o.store_id, product_id, public_id, l.id, now));
+  for (const auto& g : grants_of(item, bundle_public_ids)) {
+    SD_TRY(entitlements::grant(tx, o.store_id, o.buyer_user_id, o.id, l.id, g.product_id, now));
+    if (g.license_key) {
+      auto key = SD_TRY(licenses::issue(tx, o.store_id, g.product_id, g.product_public_id, l.id, now));
       if (first_key.empty()) first_key = key;
     }
-    return {};
-  };
-  SD_TRY_VOID(grant_one(item.product_id, item.product_public_id, item.license_keys));
-  for (size_t i = 0; i < item.bundle_items.size(); ++i) {
-    const auto& b = item.bundle_items[i];
-    SD_TRY_VOID(grant_one(b.product_id, bundle_public_ids.at(i), b.license_keys));
   }
   return first_key;
 }
@@ -220,20 +241,15 @@ Result<CheckoutResult> existing_result(db::Tx& tx, const Quote& q, orders::Order
   return r;
 }
 
-// How an order is written: by a buyer's checkout, or by a generator filling a store with past
-// orders (no receipt, no session, no re-verification: the catalog does not change meanwhile).
-enum class WriteMode { checkout, generated };
-
 Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const CheckoutInput& in,
                                    const payments::PaymentMethod& pm, const payments::Charge& ch,
-                                   const Quote& q, Micros now, WriteMode mode = WriteMode::checkout) {
-  const bool live = mode == WriteMode::checkout;
+                                   const Quote& q, Micros now) {
   if (auto paid = SD_TRY(orders::find_by_charge(tx, ch.charge_id))) {
     auto r = SD_TRY(existing_result(tx, q, std::move(*paid)));
     if (live && deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
     return r;
   }
-  if (live) SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
+  SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
   bool created = false;
   const auto user = in.buyer_user_id
                         ? SD_TRY(accounts::get_user(tx, *in.buyer_user_id))
@@ -242,21 +258,9 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
   const auto customer =
       SD_TRY(orders::upsert_customer(tx, q.store.id, user.id, in.name, in.email, now));
 
-  orders::Order o = q.order;
+  orders::Order o = paid_order(q, in, pm, ch, now);
   o.customer_id = customer.id;
   o.buyer_user_id = user.id;
-  o.tax_country = q.tax.country;
-  o.tax_region = q.tax.region;
-  o.tax_rate_ppm = q.tax.rate_ppm;
-  o.tax_label = q.tax.label;
-  o.evidence = evidence_json(in, pm, q.tax);
-  o.payment_brand = ch.brand;
-  o.payment_last4 = ch.last4;
-  o.payment_fingerprint = ch.fingerprint;
-  o.provider_charge_id = ch.charge_id;
-  if (q.tax.requires_consent) o.consent_at = now;
-  o.created_at = now;
-  o.available_at = now + q.store.hold_period_days * kMicrosPerDay;
   o = SD_TRY(orders::insert_order(tx, std::move(o)));
 
   SD_TRY(ledger::post(tx, ledger::sale_entry(o.store_id, o.id, o.currency, o.subtotal_minor,
@@ -266,15 +270,8 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const auto& l = o.lines[i];
     r.license_keys.push_back(SD_TRY(grant_line(tx, q.items[i], q.bundle_public_ids[i], o, l, now)));
-    SD_TRY_VOID(sales::record(
-        tx, sales::SaleRow{l.id, o.store_id, o.id, o.public_id, l.public_id, now, l.product_id,
-                           l.product_public_id, l.product_title, l.tier_name, l.quantity,
-                           customer.id, customer.public_id, customer.name, customer.email,
-                           "complete", l.unit_price_minor, l.subtotal_minor, l.tax_minor,
-                           o.tax_rate_ppm, l.total_minor, 0, o.currency, o.tax_country,
-                           o.tax_region, o.payment_brand, o.payment_last4, r.license_keys[i], std::nullopt}));
+    SD_TRY_VOID(sales::record(tx, sale_row_of(o, l, customer, r.license_keys[i])));
   }
-  if (!live) return r;
   SD_TRY_VOID(outbox::enqueue(tx, o.store_id, receipt(deps, r, q.materials), now));
   if (created) r.session = SD_TRY(accounts::start_session(tx, user.id, now));
   if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
@@ -365,37 +362,41 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
   return written;
 }
 
-Result<std::vector<std::string>> write_generated_orders(CheckoutDeps& deps,
-                                                        const std::vector<GeneratedOrder>& batch) {
-  struct Paid {
-    const GeneratedOrder* g;
-    payments::PaymentMethod pm;
-    Quote q;
-    payments::Charge charge;
-  };
-  std::vector<Paid> paid;
-  paid.reserve(batch.size());
-  SD_TRY_VOID(deps.db.read<void>([&](db::Tx& tx) -> Result<void> {
-    paid.clear();  // a work may run again
-    for (const auto& g : batch) {
-      SD_TRY_VOID(validate(g.input));
-      Paid p{&g, SD_TRY(deps.provider.describe(g.input.payment_token)), {}, {}};
-      p.q = SD_TRY(quote(tx, deps, g.input, p.pm, g.at));
-      SD_TRY_VOID(add_receipt_context(tx, p.q));
-      paid.push_back(std::move(p));
-    }
-    return {};
-  }));
-  for (auto& p : paid) p.charge = SD_TRY(charge_for(deps, p.g->input, p.pm, p.q));
-  return deps.db.write<std::vector<std::string>>([&](db::Tx& tx) -> Result<std::vector<std::string>> {
-    std::vector<std::string> ids;
-    for (const auto& p : paid) {
-      ids.push_back(SD_TRY(write_order(tx, deps, p.g->input, p.pm, p.charge, p.q, p.g->at,
-                                       WriteMode::generated))
-                        .order.public_id);
-    }
-    return ids;
-  });
+Result<orders::Order> generated_order(const stores::Store& store,
+                                      const std::vector<catalog::Purchasable>& items,
+                                      const CheckoutInput& in, const payments::PaymentMethod& pm,
+                                      const payments::Charge& charge, const tax::RateTable& taxes,
+                                      Micros at) {
+  SD_TRY_VOID(validate(in));
+  if (items.size() != in.items.size())
+    return fail(ErrorKind::internal, "items_mismatch", "one purchasable per item");
+  Quote q;
+  q.store = store;
+  q.items = items;
+  for (const auto& i : in.items) q.quantities.push_back(i.quantity);
+  SD_TRY_VOID(price_quote(q, taxes, in, pm, at));
+  return paid_order(q, in, pm, charge, at);
+}
+
+std::vector<Grant> grants_of(const catalog::Purchasable& item,
+                             const std::vector<std::string>& bundle_public_ids) {
+  std::vector<Grant> out{{item.product_id, item.product_public_id, item.license_keys}};
+  for (size_t i = 0; i < item.bundle_items.size(); ++i) {
+    const auto& b = item.bundle_items[i];
+    out.push_back({b.product_id, bundle_public_ids.at(i), b.license_keys});
+  }
+  return out;
+}
+
+sales::SaleRow sale_row_of(const orders::Order& o, const orders::Line& l,
+                           const orders::Customer& customer, const std::string& license_key) {
+  return sales::SaleRow{l.id, o.store_id, o.id, o.public_id, l.public_id, o.created_at,
+                        l.product_id, l.product_public_id, l.product_title, l.tier_name,
+                        l.quantity, customer.id, customer.public_id, customer.name,
+                        customer.email, "complete", l.unit_price_minor, l.subtotal_minor,
+                        l.tax_minor, o.tax_rate_ppm, l.total_minor, 0, o.currency,
+                        o.tax_country, o.tax_region, o.payment_brand, o.payment_last4,
+                        license_key, std::nullopt};
 }
 
 }  // namespace sd::flows

@@ -12,7 +12,10 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "modules/accounts/accounts.hpp"
+#include "modules/catalog/catalog.hpp"
 #include "modules/orders/orders.hpp"
+#include "modules/sales/sales.hpp"
+#include "modules/stores/stores.hpp"
 #include "modules/tax/tax.hpp"
 #include "platform/db/database.hpp"
 #include "platform/payments/payments.hpp"
@@ -66,16 +69,32 @@ struct CheckoutDeps {
 
 Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& input);
 
-// A past order for a generator (seed-demo --orders N): bought at `at` through the same quote,
-// charge and order rows as a checkout, but without a receipt email or a buyer session.
-struct GeneratedOrder {
-  CheckoutInput input;
-  Micros at = 0;
-};
+// --- generators (seed-demo) write many past orders at once with the checkout's own rules ---
 
-// Writes a batch of generated orders in one transaction (all or none); returns their public ids.
-Result<std::vector<std::string>> write_generated_orders(CheckoutDeps& deps,
-                                                        const std::vector<GeneratedOrder>& batch);
+// The order a checkout of `in` at `at`, paid with `charge`, writes (lines priced, taxed half-up
+// per line, the platform fee shared; tax decision and its evidence; payment; hold), computed
+// without the database. `items` are in.items' purchasables (catalog::find_purchasable), in
+// order. Ids, public ids, customer and buyer are left to the caller. Errors as checkout's.
+Result<orders::Order> generated_order(const stores::Store& store,
+                                      const std::vector<catalog::Purchasable>& items,
+                                      const CheckoutInput& in, const payments::PaymentMethod& pm,
+                                      const payments::Charge& charge, const tax::RateTable& taxes,
+                                      Micros at);
+
+// What a paid line grants (R-CAT-4): the product itself, then each product its bundle
+// contains (`bundle_public_ids` parallel to item.bundle_items), with a license key where the
+// product issues them (the line's key is the first one).
+struct Grant {
+  int64_t product_id = 0;
+  std::string product_public_id;
+  bool license_key = false;
+};
+std::vector<Grant> grants_of(const catalog::Purchasable& item,
+                             const std::vector<std::string>& bundle_public_ids);
+
+// The Sales view's row of a written order line, as checkout records it.
+sales::SaleRow sale_row_of(const orders::Order& order, const orders::Line& line,
+                           const orders::Customer& customer, const std::string& license_key);
 
 // The seam where blocking (R-BLK-1) refuses a buyer: by account (0 = none yet), email
 // (compared normalised) and payment fingerprint ("" = none), against this store's blocks.

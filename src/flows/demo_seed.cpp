@@ -1,11 +1,25 @@
 #include "flows/demo_seed.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <numeric>
+#include <queue>
 #include <random>
+#include <tuple>
 
+#include "core/ids.hpp"
 #include "flows/checkout.hpp"
 #include "flows/refund.hpp"
 #include "flows/session_flows.hpp"
+#include "modules/accounts/accounts.hpp"
 #include "modules/catalog/catalog.hpp"
+#include "modules/entitlements/entitlements.hpp"
+#include "modules/ledger/ledger.hpp"
+#include "modules/licenses/licenses.hpp"
+#include "modules/orders/orders.hpp"
 #include "modules/sales/sales.hpp"
 #include "modules/stores/stores.hpp"
 #include "platform/files/files.hpp"
@@ -14,14 +28,10 @@
 namespace sd::flows {
 namespace {
 
-// A clock the seeder sets to each order's moment in the past year.
-class SettableClock final : public Clock {
+// The test provider only describes cards here (no charge is remembered): its clock is unused.
+class FixedClock final : public Clock {
  public:
-  Micros now() const override { return now_; }
-  void set(Micros t) { now_ = t; }
-
- private:
-  Micros now_ = 0;
+  Micros now() const override { return 0; }
 };
 
 struct Place {
@@ -182,74 +192,311 @@ Result<Catalog> make_catalog(db::Tx& tx, int64_t store_id, const files::FileStor
 }
 
 
-// `count` orders over the past year, oldest first, from count/5 buyers (names with accents,
-// mixed-case emails) across tax jurisdictions; written through the checkout's own code in
-// batches of one transaction each, and about 3% refunded through the refund flow. `email_tag`
-// keeps buyers of different stores apart.
-Result<void> generate_orders(db::Database& db, const tax::RateTable& taxes, int64_t store_id,
-                             const std::string& slug, const Catalog& cat, int64_t count,
-                             Micros now, uint64_t seed, const std::string& email_tag,
-                             const std::function<void(int64_t, int64_t)>& progress) {
-  std::mt19937_64 rng(seed);
+// One store's share of the load.
+struct StoreJob {
+  int64_t store_id = 0;
+  std::string slug;
+  Catalog cat;
+  int64_t count = 0;
+  uint64_t seed = 0;
+  std::string email_tag;  // keeps buyers of different stores apart
+};
+
+// Order public ids for the whole load, drawn up front with the orders module's own generator
+// ("SD-XXXX-XXXX", 40 random bits) and made unique among themselves and against the ids in
+// use (at ten million orders, dozens would collide otherwise).
+class OrderIds {
+ public:
+  static Result<OrderIds> make(db::Tx& tx, int64_t count) {
+    using Key = std::array<char, 12>;
+    auto key = [](const std::string& id) {
+      Key k{};
+      std::memcpy(k.data(), id.data(), std::min(id.size(), k.size()));
+      return k;
+    };
+    std::vector<Key> taken;
+    SD_TRY_VOID(orders::each_public_id(tx, [&](std::string_view id) {
+      taken.push_back(key(std::string(id)));
+    }));
+    std::sort(taken.begin(), taken.end());
+    OrderIds out;
+    out.ids_.resize(static_cast<size_t>(count));
+    for (auto& k : out.ids_) k = key(orders::new_order_public_id());
+    std::vector<uint32_t> order(out.ids_.size());
+    for (;;) {
+      std::iota(order.begin(), order.end(), 0u);
+      std::sort(order.begin(), order.end(),
+                [&](uint32_t a, uint32_t b) { return out.ids_[a] < out.ids_[b]; });
+      std::vector<uint32_t> redo;
+      for (size_t i = 1; i < order.size(); ++i)
+        if (out.ids_[order[i]] == out.ids_[order[i - 1]]) redo.push_back(order[i]);
+      if (!taken.empty())
+        for (size_t i = 0; i < out.ids_.size(); ++i)
+          if (std::binary_search(taken.begin(), taken.end(), out.ids_[i]))
+            redo.push_back(static_cast<uint32_t>(i));
+      if (redo.empty()) break;
+      for (auto i : redo) out.ids_[i] = key(orders::new_order_public_id());
+    }
+    return out;
+  }
+  std::string next() {
+    const auto& k = ids_.at(next_++);
+    return std::string(k.data(), k.size());
+  }
+
+ private:
+  std::vector<std::array<char, 12>> ids_;
+  size_t next_ = 0;
+};
+
+// The store's available balance as ledger::balance would sum it, kept while generating:
+// sales' creator funds become available at the end of their hold (in time order, as orders
+// are), refunds take the seller's share at once. Asked at refund times, which only grow.
+class Funds {
+ public:
+  void pending(Micros available_at, int64_t amount) { pending_.emplace_back(available_at, amount); }
+  int64_t available_at(Micros t) {
+    while (!pending_.empty() && pending_.front().first <= t) {
+      available_ += pending_.front().second;
+      pending_.pop_front();
+    }
+    return available_;
+  }
+  void take(int64_t amount) { available_ -= amount; }
+
+ private:
+  std::deque<std::pair<Micros, int64_t>> pending_;
+  int64_t available_ = 0;
+};
+
+// Rows waiting to be appended together.
+struct Rows {
+  std::vector<orders::Order> orders;
+  std::vector<ledger::Entry> entries;
+  std::vector<entitlements::Entitlement> grants;
+  std::vector<licenses::IssuedKey> keys;
+  std::vector<sales::SaleRow> sales;
+  sales::RollupBatch* rollup = nullptr;  // gathered for the whole load, written at its end
+  int64_t first_order_id = INT64_MAX;  // the oldest order not yet written
+  Micros first_order_at = INT64_MAX;    // and its time
+
+  Result<void> flush(db::Tx& tx) {
+    if (orders.empty()) return {};
+    SD_TRY_VOID(orders::append_orders(tx, orders));
+    SD_TRY_VOID(ledger::post_many(tx, entries));
+    SD_TRY_VOID(entitlements::append_grants(tx, grants));
+    SD_TRY_VOID(licenses::append_keys(tx, keys));
+    SD_TRY_VOID(sales::record_many(tx, sales, rollup));
+    orders.clear();
+    entries.clear();
+    grants.clear();
+    keys.clear();
+    sales.clear();
+    first_order_id = INT64_MAX;
+    first_order_at = INT64_MAX;
+    return {};
+  }
+};
+// Orders are written 4,000 at a time, or once the oldest waiting one is a day old: a refund
+// comes a day or more after its order, so it finds the order written (on PostgreSQL a COPY
+// costs a round trip and more; flushing for each refund made small ones).
+constexpr size_t kRowsPerFlush = 4000;
+
+// A refund due later: the order as written, what it granted, and what to ask.
+struct DueRefund {
+  Micros at = 0;
+  orders::Order order;
+  std::vector<entitlements::Entitlement> grants;
+  RefundInput input;
+};
+struct Later {
+  bool operator()(const DueRefund& a, const DueRefund& b) const {
+    return std::tie(a.at, a.order.id) > std::tie(b.at, b.order.id);
+  }
+};
+
+struct Progress {
+  const std::function<void(std::string_view, int64_t, int64_t)>* report = nullptr;
+  int64_t done = 0;
+  int64_t total = 0;
+  int64_t analyzed_at = 500;  // orders written when the planner's statistics were last refreshed
+  void step() {
+    ++done;
+    if (*report && (done % 1000 == 0 || done == total)) (*report)("orders", done, total);
+  }
+  // Each time the load has doubled (a dozen times for ten million orders).
+  bool stale_statistics() {
+    if (done < 2 * analyzed_at) return false;
+    analyzed_at = done;
+    return true;
+  }
+};
+
+// `job.count` orders over the year before `now`, oldest first, from count/5 buyers (names with
+// accents, mixed-case emails) across tax jurisdictions, about 3% refunded 1–5 days after the
+// purchase (a third of them in part; one the available balance cannot cover yet is skipped, as
+// the refund flow would refuse it). Returns how many refunds were made. Unless `bulk`
+// (secondary indexes built after the load), the kept balance is compared with ledger::balance
+// at every refund.
+Result<int64_t> generate_orders(db::Tx& tx, const tax::RateTable& taxes, const StoreJob& job,
+                                Micros now, OrderIds& order_ids, sales::RollupBatch& rollup,
+                                Progress& progress, bool bulk) {
+  std::mt19937_64 rng(job.seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
-  SettableClock at;
-  auto provider = payments::make_test_provider("demo-fingerprints", at);
-  CheckoutDeps deps{db, at, *provider, taxes, "", nullptr, {}};
-  RefundDeps refund_deps{db, at, *provider, "", nullptr};
-  std::vector<Micros> times;
-  times.reserve(static_cast<size_t>(count));
-  for (int64_t i = 0; i < count; ++i)
-    times.push_back(now - static_cast<Micros>(rng() % static_cast<uint64_t>(365 * kMicrosPerDay)));
-  std::sort(times.begin(), times.end());
-  const int64_t buyers = std::max<int64_t>(1, count / 5);
-  constexpr int64_t kBatch = 50;
-  std::vector<GeneratedOrder> batch;
-  for (int64_t i = 0; i < count; ++i) {
-    const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyers));
-    const std::string first = kFirst[b % std::size(kFirst)];
-    const std::string last = kLast[(b / std::size(kFirst)) % std::size(kLast)];
-    const std::string email = (b % 3 == 0 ? capitalised(ascii_lower(first)) : ascii_lower(first)) + "." + ascii_lower(last) +
-                              std::to_string(b) + email_tag + "@" + kDomains[b % std::size(kDomains)];
-    const auto& place = kPlaces[b % std::size(kPlaces)];
-    const auto& product = cat.products[pick(cat.products.size())];
-    const auto& t = product.tiers[pick(product.tiers.size())];
-    GeneratedOrder g;
-    g.at = times[static_cast<size_t>(i)];
-    g.input.store_slug = slug;
-    g.input.items = {{product.public_id, t.public_id, rng() % 10 == 0 ? 2 : 1}};
-    g.input.email = email;
-    g.input.name = first + " " + last;
-    g.input.country = place.country;
-    g.input.region = place.region;
-    g.input.payment_token = kCards[b % std::size(kCards)];
-    g.input.consent_immediate_delivery = true;
-    g.input.idempotency_key = "demo-" + email_tag + std::to_string(i);
-    batch.push_back(std::move(g));
-    if (static_cast<int64_t>(batch.size()) == kBatch || i + 1 == count) {
-      at.set(batch.back().at);
-      const auto ids = SD_TRY(write_generated_orders(deps, batch));
-      // About 3% of orders refunded a few days after the purchase, a third of them in part,
-      // through the refund flow itself (a refund the balance cannot cover yet is skipped).
-      for (size_t k = 0; k < ids.size(); ++k) {
-        if (rng() % 100 >= 3) continue;
-        at.set(batch[k].at + static_cast<Micros>(1 + rng() % 5) * kMicrosPerDay);
-        RefundInput in;
-        in.order_public_id = ids[k];
-        in.reason = kRefundReasons[rng() % std::size(kRefundReasons)];
-        if (rng() % 3 == 0) in.amount_minor = 500;  // a partial refund (every price is above it)
-        auto refunded = create_refund(refund_deps, store_id, in);
-        if (!refunded && refunded.error().code != "available_balance_insufficient")
-          return tl::unexpected(refunded.error());
-      }
-      batch.clear();
-      if (progress) progress(i + 1, count);
+  const auto store = SD_TRY(stores::get_store(tx, job.store_id));
+  FixedClock clock;
+  auto provider = payments::make_test_provider("demo-fingerprints", clock);
+  std::map<std::string, payments::PaymentMethod> cards;
+  for (const char* card : kCards) cards[card] = SD_TRY(provider->describe(card));
+
+  // What each tier sells, as the checkout finds it; bundles' contents by public id.
+  std::map<int64_t, std::string> public_ids;
+  for (const auto& p : job.cat.products) public_ids[p.id] = p.public_id;
+  struct Sellable {
+    catalog::Purchasable item;
+    std::vector<Grant> grants;
+  };
+  std::vector<std::vector<Sellable>> sellable;
+  for (const auto& p : job.cat.products) {
+    sellable.emplace_back();
+    for (const auto& t : p.tiers) {
+      auto item = SD_TRY(catalog::find_purchasable(tx, job.store_id, p.public_id, t.public_id));
+      std::vector<std::string> bundle_ids;
+      for (const auto& b : item.bundle_items) bundle_ids.push_back(public_ids.at(b.product_id));
+      auto grants = grants_of(item, bundle_ids);
+      sellable.back().push_back({std::move(item), std::move(grants)});
     }
   }
-  // The provider settles refunds after 5 business days: those due by now are settled here.
-  at.set(now);
-  while (submit_due_refunds(refund_deps, 500) > 0) {}
-  while (settle_due_refunds(refund_deps, 500) > 0) {}
-  return {};
+
+  std::vector<Micros> times(static_cast<size_t>(job.count));
+  for (auto& t : times)
+    t = now - static_cast<Micros>(rng() % static_cast<uint64_t>(365 * kMicrosPerDay));
+  std::sort(times.begin(), times.end());
+  // One item per order: ids for the orders, their lines and up to three grants each (a
+  // bundle grants itself and two products).
+  int64_t next_order = SD_TRY(db::reserve_ids(tx, "orders", job.count));
+  int64_t next_line = SD_TRY(db::reserve_ids(tx, "order_lines", job.count));
+  int64_t next_grant = SD_TRY(db::reserve_ids(tx, "entitlements", 3 * job.count));
+
+  const int64_t buyer_count = std::max<int64_t>(1, job.count / 5);
+  struct Buyer {
+    int64_t user_id = 0;
+    orders::Customer customer;
+  };
+  std::vector<Buyer> buyers(static_cast<size_t>(buyer_count));
+  Rows rows;
+  rows.rollup = &rollup;
+  Funds funds;
+  std::priority_queue<DueRefund, std::vector<DueRefund>, Later> due;
+  int64_t refunds = 0;
+
+  // Refunds whose moment has come (before the order at `t`), in time order.
+  auto refund_until = [&](Micros t) -> Result<void> {
+    while (!due.empty() && due.top().at <= t) {
+      DueRefund d = due.top();
+      due.pop();
+      if (d.order.id >= rows.first_order_id) SD_TRY_VOID(rows.flush(tx));
+      GeneratedRefund g{store, std::move(d.order), std::move(d.grants), std::move(d.input), d.at,
+                        funds.available_at(d.at), "re_test_" + random_base32(20), now};
+      if (!bulk) {  // the postings index is there: the ledger must agree with the kept balance
+        const auto b = SD_TRY(ledger::balance(tx, job.store_id, d.at));
+        if (b.available_minor != g.available_minor)
+          return fail(ErrorKind::internal, "demo_funds_diverged",
+                      "the generator's balance " + std::to_string(g.available_minor) +
+                          " is not the ledger's " + std::to_string(b.available_minor));
+      }
+      auto r = write_generated_refund(tx, g);
+      if (!r) {
+        if (r.error().code == "available_balance_insufficient") continue;  // as the flow refuses it
+        return fail(r.error());
+      }
+      funds.take(r->seller_share_minor);
+      ++refunds;
+    }
+    return {};
+  };
+
+  for (int64_t i = 0; i < job.count; ++i) {
+    const Micros at = times[static_cast<size_t>(i)];
+    if (rows.first_order_at <= at - kMicrosPerDay) SD_TRY_VOID(rows.flush(tx));
+    SD_TRY_VOID(refund_until(at));
+    const auto b = static_cast<size_t>(rng() % static_cast<uint64_t>(buyer_count));
+    const std::string first = kFirst[b % std::size(kFirst)];
+    const std::string last = kLast[(b / std::size(kFirst)) % std::size(kLast)];
+    const std::string name = first + " " + last;
+    const std::string email =
+        (b % 3 == 0 ? capitalised(ascii_lower(first)) : ascii_lower(first)) + "." +
+        ascii_lower(last) + std::to_string(b) + job.email_tag + "@" +
+        kDomains[b % std::size(kDomains)];
+    auto& buyer = buyers[b];
+    if (buyer.user_id == 0) {  // the first purchase makes the account and the customer
+      buyer.user_id = SD_TRY(accounts::find_or_create_buyer(tx, email, name, at, nullptr)).id;
+      buyer.customer = SD_TRY(orders::upsert_customer(tx, job.store_id, buyer.user_id, name, email, at));
+    }
+    const auto& place = kPlaces[b % std::size(kPlaces)];
+    const size_t product = pick(sellable.size());
+    const auto& sold = sellable[product][pick(sellable[product].size())];
+    const int64_t quantity = rng() % 10 == 0 ? 2 : 1;
+
+    CheckoutInput in;
+    in.store_slug = job.slug;
+    in.items = {{sold.item.product_public_id, sold.item.tier.public_id, quantity}};
+    in.email = email;
+    in.name = name;
+    in.country = place.country;
+    in.region = place.region;
+    in.payment_token = kCards[b % std::size(kCards)];
+    in.consent_immediate_delivery = true;
+    in.idempotency_key = "demo-" + job.email_tag + std::to_string(i);
+    const auto& pm = cards.at(in.payment_token);
+    const payments::Charge charge{"ch_test_" + random_base32(20), pm.brand, pm.last4,
+                                  pm.fingerprint, pm.card_country};
+    auto o = SD_TRY(generated_order(store, {sold.item}, in, pm, charge, taxes, at));
+    o.id = next_order++;
+    o.public_id = order_ids.next();
+    o.customer_id = buyer.customer.id;
+    o.buyer_user_id = buyer.user_id;
+    std::vector<entitlements::Entitlement> grants;
+    for (auto& l : o.lines) {
+      l.id = next_line++;
+      l.public_id = new_public_id("li");
+      std::string key;
+      for (const auto& g : sold.grants) {
+        grants.push_back({next_grant++, new_public_id("ent"), o.store_id, o.buyer_user_id, o.id,
+                          o.public_id, l.id, g.product_id, std::nullopt, at, ""});
+        if (!g.license_key) continue;
+        rows.keys.push_back({licenses::new_license_key(), g.product_public_id, o.store_id,
+                             g.product_id, l.id, at});
+        if (key.empty()) key = rows.keys.back().license_key;
+      }
+      rows.sales.push_back(sale_row_of(o, l, buyer.customer, key));
+    }
+    rows.entries.push_back(ledger::sale_entry(o.store_id, o.id, o.currency, o.subtotal_minor,
+                                              o.tax_minor, o.fee_minor, at, o.available_at,
+                                              "order " + o.public_id));
+    if (o.net_minor != 0) funds.pending(o.available_at, o.net_minor);
+    // About 3% refunded a few days later, a third of them in part (every price is above 5.00).
+    if (rng() % 100 < 3) {
+      DueRefund d{at + static_cast<Micros>(1 + rng() % 5) * kMicrosPerDay, o, grants, {}};
+      d.input.order_public_id = o.public_id;
+      d.input.reason = kRefundReasons[rng() % std::size(kRefundReasons)];
+      if (rng() % 3 == 0) d.input.amount_minor = 500;
+      if (d.at <= now) due.push(std::move(d));  // one due after now has not happened yet
+    }
+    rows.first_order_id = std::min(rows.first_order_id, o.id);
+    rows.first_order_at = std::min(rows.first_order_at, at);
+    rows.grants.insert(rows.grants.end(), grants.begin(), grants.end());
+    rows.orders.push_back(std::move(o));
+    if (rows.orders.size() >= kRowsPerFlush) SD_TRY_VOID(rows.flush(tx));
+    progress.step();
+    if (progress.stale_statistics()) {
+      SD_TRY_VOID(rows.flush(tx));
+      SD_TRY_VOID(db::refresh_statistics(tx));
+    }
+  }
+  SD_TRY_VOID(refund_until(now));
+  SD_TRY_VOID(rows.flush(tx));
+  return refunds;
 }
 
 }  // namespace
@@ -263,32 +510,219 @@ Result<DemoSeedResult> seed_demo(db::Database& db, const Clock& clock,
     return result;  // the demo store exists: leave it as it is
   }
   result.created = true;
-  const auto store_id = seller->second.id;
   result.store_slug = seller->second.slug;
   const auto fs = files::store_in(o.data_dir);
   const Micros now = clock.now();
-  auto cat = SD_TRY(db.write<Catalog>([&](db::Tx& tx) {
-    return make_catalog(tx, store_id, fs, now - 366 * kMicrosPerDay);
-  }));
-  result.products = static_cast<int64_t>(cat.products.size());
-
-  SD_TRY_VOID(generate_orders(db, taxes, store_id, result.store_slug, cat, o.orders, now, o.seed, "",
-                              o.progress));
-  result.orders = o.orders;
+  std::vector<StoreJob> jobs;
+  auto add_job = [&](const stores::Store& s, int64_t count, uint64_t seed,
+                     std::string tag) -> Result<void> {
+    auto cat = SD_TRY(db.write<Catalog>([&](db::Tx& tx) {
+      return make_catalog(tx, s.id, fs, now - 366 * kMicrosPerDay);
+    }));
+    jobs.push_back({s.id, s.slug, std::move(cat), count, seed, std::move(tag)});
+    result.store_ids.push_back(s.id);
+    return {};
+  };
+  SD_TRY_VOID(add_job(seller->second, o.orders, o.seed, ""));
+  result.products = static_cast<int64_t>(jobs.front().cat.products.size());
   // Other stores with their own sales, so a big data set also proves isolation costs nothing.
   for (int64_t k = 1; k <= o.other_stores; ++k) {
     const auto email = "other" + std::to_string(k) + "+" + o.email;
     auto other = create_seller(db, clock, {email, "Other Seller " + std::to_string(k), o.password},
                                "Other Store " + std::to_string(k));
     if (!other) return tl::unexpected(other.error());
-    auto other_cat = SD_TRY(db.write<Catalog>([&](db::Tx& tx) {
-      return make_catalog(tx, other->second.id, fs, now - 366 * kMicrosPerDay);
-    }));
-    SD_TRY_VOID(generate_orders(db, taxes, other->second.id, other->second.slug, other_cat,
-                                std::max<int64_t>(1, o.orders / 20), now, o.seed + k,
-                                "s" + std::to_string(k) + ".", nullptr));
+    SD_TRY_VOID(add_job(other->second, std::max<int64_t>(1, o.orders / 20), o.seed + k,
+                        "s" + std::to_string(k) + "."));
   }
+
+  Progress progress{&o.progress, 0, 0};
+  for (const auto& j : jobs) progress.total += j.count;
+  // Every store's orders in one transaction: with the bulk open, pages new to the file are
+  // written once (no journal) and the random-key unique indexes stay in the page cache.
+  int64_t refunds = 0;
+  SD_TRY_VOID(db.write<void>([&](db::Tx& tx) -> Result<void> {
+    progress.done = 0;  // a work may run more than once
+    refunds = 0;
+    std::vector<std::string> rebuild;
+    // The big tables' secondary indexes, built at the end; not those the refund flow looks
+    // rows up by while generating (order_lines by order, license_keys by line, refunds), nor on
+    // PostgreSQL the postings' (a deferred trigger looks each entry up at commit, and an index
+    // cannot be built on a table with such checks pending).
+    if (o.bulk && tx.dialect() == db::Dialect::sqlite)
+      rebuild = SD_TRY(db::drop_secondary_indexes(
+          tx, {"orders", "journal_entries", "postings", "entitlements", "sales"}));
+    else if (o.bulk)
+      rebuild = SD_TRY(
+          db::drop_secondary_indexes(tx, {"orders", "journal_entries", "entitlements", "sales"}));
+    if (o.bulk) SD_TRY_VOID(sales::defer_search_merges(tx));
+    auto ids = SD_TRY(OrderIds::make(tx, progress.total));
+    sales::RollupBatch rollup;
+    for (const auto& job : jobs)
+      refunds += SD_TRY(generate_orders(tx, taxes, job, now, ids, rollup, progress, o.bulk));
+    SD_TRY_VOID(rollup.write(tx));
+    if (o.bulk) {  // the search index, then the others, each one a step of the progress
+      const auto steps = static_cast<int64_t>(rebuild.size() + 1);
+      if (o.progress) o.progress("indexes", 0, steps);
+      SD_TRY_VOID(sales::merge_search_index(tx));
+      for (size_t i = 0; i < rebuild.size(); ++i) {
+        if (o.progress) o.progress("indexes", static_cast<int64_t>(i + 1), steps);
+        SD_TRY(tx.exec(rebuild[i]));
+      }
+      if (o.progress) o.progress("indexes", steps, steps);
+      // Foreign keys, if the database left them to the end of the load (OpenOptions).
+      const auto dangling = SD_TRY(db::foreign_key_problems(tx));
+      if (!dangling.empty())
+        return fail(ErrorKind::internal, "demo_foreign_keys",
+                    std::to_string(dangling.size()) + " rows point at nothing, e.g. " + dangling[0]);
+    }
+    return {};
+  }));
+  result.orders = o.orders;
+  result.orders_total = progress.total;
+  result.refunds = refunds;
   return result;
+}
+
+Result<std::vector<std::string>> check_demo_store(db::Database& db, int64_t store_id) {
+  std::vector<std::string> problems;
+  const std::string store = "store " + std::to_string(store_id) + ": ";
+  auto count = [&](db::Tx& tx, const std::string& what, const char* sql) -> Result<void> {
+    const int64_t n = SD_TRY(tx.query_one(sql, {store_id}))->i64(0);
+    if (n != 0) problems.push_back(store + std::to_string(n) + " " + what);
+    return {};
+  };
+  SD_TRY_VOID(db.read<void>([&](db::Tx& tx) -> Result<void> {
+    problems.clear();
+    // The ledger: every entry sums to zero; the sales in it are the orders, once each.
+    SD_TRY_VOID(count(tx, "unbalanced journal entries",
+                      "SELECT COUNT(*) FROM (SELECT entry_id FROM postings WHERE store_id = $1 "
+                      "GROUP BY entry_id HAVING SUM(amount_minor) <> 0) x"));
+    SD_TRY_VOID(count(tx, "orders without exactly one sale entry of their total",
+                      "SELECT COUNT(*) FROM orders o LEFT JOIN (SELECT e.order_id, COUNT(*) AS n, "
+                      "SUM(p.amount_minor) AS paid FROM journal_entries e JOIN postings p "
+                      "ON p.entry_id = e.id AND p.account = 'buyer_payments' "
+                      "WHERE e.store_id = $1 AND e.kind = 'sale' GROUP BY e.order_id) s "
+                      "ON s.order_id = o.id WHERE o.store_id = $1 AND o.total_minor > 0 "
+                      "AND (s.n IS NULL OR s.n <> 1 OR s.paid <> o.total_minor)"));
+    SD_TRY_VOID(count(tx, "orders whose totals are not the sums of their lines",
+                      "SELECT COUNT(*) FROM orders o JOIN (SELECT order_id, SUM(total_minor) AS t, "
+                      "SUM(fee_minor) AS f FROM order_lines WHERE store_id = $1 GROUP BY order_id) l "
+                      "ON l.order_id = o.id WHERE o.total_minor <> l.t OR o.fee_minor <> l.f"));
+    // The read model: one sales row per order line, with its amounts.
+    SD_TRY_VOID(count(tx, "order lines without a matching sales row",
+                      "SELECT COUNT(*) FROM order_lines l LEFT JOIN sales s ON s.line_id = l.id "
+                      "WHERE l.store_id = $1 AND (s.line_id IS NULL OR s.store_id <> l.store_id "
+                      "OR s.order_id <> l.order_id OR s.total_minor <> l.total_minor "
+                      "OR s.refunded_minor <> l.refunded_minor OR s.quantity <> l.quantity)"));
+    SD_TRY_VOID(count(tx, "sales rows without an order line",
+                      "SELECT COUNT(*) FROM sales s LEFT JOIN order_lines l ON l.id = s.line_id "
+                      "WHERE s.store_id = $1 AND l.id IS NULL"));
+    // Refunds: what each line got back is the sum of its refunds, never above what was paid;
+    // the status says so; a fully refunded line lost its access and its key.
+    SD_TRY_VOID(count(tx, "lines whose refunded amount is not the sum of their refunds",
+                      "SELECT COUNT(*) FROM order_lines l LEFT JOIN (SELECT rl.order_line_id, "
+                      "SUM(rl.amount_minor) AS a FROM refund_lines rl JOIN refunds r "
+                      "ON r.id = rl.refund_id WHERE r.store_id = $1 GROUP BY rl.order_line_id) x "
+                      "ON x.order_line_id = l.id WHERE l.store_id = $1 "
+                      "AND COALESCE(x.a, 0) <> l.refunded_minor"));
+    SD_TRY_VOID(count(tx, "lines refunded beyond what was paid",
+                      "SELECT COUNT(*) FROM order_lines WHERE store_id = $1 "
+                      "AND (refunded_minor < 0 OR refunded_minor > total_minor)"));
+    SD_TRY_VOID(count(tx, "refunds not in the ledger as returned to the buyer",
+                      "SELECT COUNT(*) FROM refunds r LEFT JOIN (SELECT e.order_id, "
+                      "-SUM(p.amount_minor) AS back FROM journal_entries e JOIN postings p "
+                      "ON p.entry_id = e.id AND p.account = 'refunds' WHERE e.store_id = $1 "
+                      "AND e.kind = 'refund' GROUP BY e.order_id) x ON x.order_id = r.order_id "
+                      "WHERE r.store_id = $1 AND (x.back IS NULL OR x.back < r.amount_minor)"));
+    SD_TRY_VOID(count(tx, "sales rows whose status does not match their refunds",
+                      "SELECT COUNT(*) FROM sales WHERE store_id = $1 AND ("
+                      "(refunded_minor = 0 AND status <> 'complete') OR (refunded_minor > 0 AND "
+                      "status NOT IN ('refunded', 'partially_refunded', 'refund_processing')) OR "
+                      "(status = 'refunded' AND refunded_minor <> total_minor) OR "
+                      "(status = 'partially_refunded' AND refunded_minor >= total_minor))"));
+    SD_TRY_VOID(count(tx, "fully refunded lines with access or a key left",
+                      "SELECT COUNT(*) FROM order_lines l WHERE l.store_id = $1 "
+                      "AND l.refunded_minor = l.total_minor AND l.total_minor > 0 AND ("
+                      "EXISTS (SELECT 1 FROM entitlements e WHERE e.order_line_id = l.id "
+                      "AND e.revoked_at IS NULL) OR EXISTS (SELECT 1 FROM license_keys k "
+                      "WHERE k.order_line_id = l.id AND k.disabled_at IS NULL))"));
+    SD_TRY_VOID(count(tx, "order lines that granted nothing",
+                      "SELECT COUNT(*) FROM order_lines l WHERE l.store_id = $1 AND NOT EXISTS "
+                      "(SELECT 1 FROM entitlements e WHERE e.order_line_id = l.id)"));
+    SD_TRY_VOID(count(tx, "buyers who are not customers of the store",
+                      "SELECT COUNT(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id "
+                      "WHERE o.store_id = $1 AND (c.id IS NULL OR c.store_id <> o.store_id "
+                      "OR c.user_id <> o.buyer_user_id)"));
+
+    // The rollup equals the rows grouped by day, and its months and all time the days summed.
+    using Key = std::tuple<int64_t, std::string, std::string, std::string, std::string>;
+    std::map<std::pair<char, Key>, std::pair<int64_t, int64_t>> want, have;
+    SD_TRY_VOID(tx.each(
+        "SELECT created_at / 86400000000, status, product_public_id, tier_name, country, "
+        "COUNT(*), SUM(total_minor) FROM sales WHERE store_id = $1 "
+        "GROUP BY created_at / 86400000000, status, product_public_id, tier_name, country",
+        {store_id}, [&](const db::RowView& r) {
+          const int64_t day = r.i64(0);
+          const int64_t month =
+              sales::bucket_start(day * kMicrosPerDay, sales::Interval::month) / kMicrosPerDay;
+          for (const auto& [grain, period] :
+               {std::pair<char, int64_t>{'d', day}, {'m', month}, {'a', 0}}) {
+            auto& v = want[{grain, Key{period, std::string(r.text(1)), std::string(r.text(2)),
+                                       std::string(r.text(3)), std::string(r.text(4))}}];
+            v.first += r.i64(5);
+            v.second += r.i64(6);
+          }
+          return true;
+        }));
+    SD_TRY_VOID(tx.each(
+        "SELECT grain, period, status, product_public_id, tier_name, country, count, total_minor "
+        "FROM sales_rollup WHERE store_id = $1 AND (count <> 0 OR total_minor <> 0)",
+        {store_id}, [&](const db::RowView& r) {
+          have[{r.text(0).empty() ? '?' : r.text(0)[0],
+                Key{r.i64(1), std::string(r.text(2)), std::string(r.text(3)),
+                    std::string(r.text(4)), std::string(r.text(5))}}] = {r.i64(6), r.i64(7)};
+          return true;
+        }));
+    int64_t differ = 0;
+    for (const auto& [k, v] : want) {
+      auto it = have.find(k);
+      if (it == have.end() || it->second != v) ++differ;
+    }
+    for (const auto& [k, v] : have)
+      if (!want.contains(k)) ++differ;
+    if (differ != 0)
+      problems.push_back(store + std::to_string(differ) +
+                         " rollup rows differ from the sales rows grouped by day, month and all time");
+
+    // Search: the newest sale's customer by an accent-less fragment of the name, and by
+    // their email.
+    auto newest = SD_TRY(sales::list(tx, store_id, {}, sales::Sort::created_desc, 1, std::nullopt));
+    if (newest.rows.empty()) return {};
+    const auto& row = newest.rows.front();
+    const std::string folded = sales::normalise(row.customer_name);
+    const std::string last_name = folded.substr(folded.rfind(' ') + 1);
+    sales::Filter by_name;
+    by_name.query = last_name.substr(0, std::min<size_t>(last_name.size(), 5));
+    auto found = SD_TRY(sales::list(tx, store_id, by_name, sales::Sort::created_desc, 50, std::nullopt));
+    bool ok = !found.rows.empty() && found.rows.front().line_id == row.line_id;
+    for (const auto& f : found.rows)
+      ok = ok && sales::normalise(f.customer_name + " " + f.customer_email + " " + f.product_title +
+                                  " " + f.order_public_id + " " + f.license_key)
+                         .find(by_name.query) != std::string::npos;
+    if (!ok)
+      problems.push_back(store + "search for '" + by_name.query + "' did not find " +
+                         row.customer_name + "'s newest sale first");
+    sales::Filter by_email;
+    by_email.query = sales::normalise(row.customer_email);
+    found = SD_TRY(sales::list(tx, store_id, by_email, sales::Sort::created_desc, 50, std::nullopt));
+    ok = !found.rows.empty();
+    for (const auto& f : found.rows) ok = ok && f.customer_id == row.customer_id;
+    if (!ok)
+      problems.push_back(store + "search for '" + by_email.query + "' did not find only " +
+                         row.customer_email);
+    return {};
+  }));
+  return problems;
 }
 
 }  // namespace sd::flows

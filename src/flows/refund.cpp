@@ -131,6 +131,8 @@ Result<void> ensure_not_disputed(db::Tx& tx, int64_t order_id) {
   return {};
 }
 
+Result<void> plan_amounts(db::Tx& tx, Plan& p, const RefundInput& in, Micros now);
+
 Result<Plan> make_plan(db::Tx& tx, int64_t store_id, const RefundInput& in, Micros now,
                        bool lock) {
   Plan p;
@@ -144,7 +146,18 @@ Result<Plan> make_plan(db::Tx& tx, int64_t store_id, const RefundInput& in, Micr
     p.order = SD_TRY(orders::get_order(tx, store_id, in.order_public_id));
   }
   p.store = SD_TRY(stores::get_store(tx, store_id));
+  SD_TRY_VOID(plan_amounts(tx, p, in, now));
+  p.balance = SD_TRY(ledger::balance(tx, store_id, now));
+  if (p.refund.seller_share_minor > p.balance.available_minor)
+    return fail(balance_error(p, SD_TRY(ledger::pending_funds(tx, store_id, now))));
+  return p;
+}
+
+// The refund's amounts once p.order and p.store are known: the rules (not disputed, something
+// left, inside the window, what each line gives back), without the balance check.
+Result<void> plan_amounts(db::Tx& tx, Plan& p, const RefundInput& in, Micros now) {
   const auto& o = p.order;
+  const int64_t store_id = p.store.id;
   SD_TRY_VOID(ensure_not_disputed(tx, o.id));
   if (o.total_minor == 0)
     return fail(ErrorKind::conflict, "nothing_to_refund", "this order was free: nothing to refund");
@@ -180,10 +193,7 @@ Result<Plan> make_plan(db::Tx& tx, int64_t store_id, const RefundInput& in, Micr
     rf.fee_minor += part.fee_minor;
     rf.seller_share_minor += part.seller_share_minor;
   }
-  p.balance = SD_TRY(ledger::balance(tx, store_id, now));
-  if (rf.seller_share_minor > p.balance.available_minor)
-    return fail(balance_error(p, SD_TRY(ledger::pending_funds(tx, store_id, now))));
-  return p;
+  return {};
 }
 
 outbox::OutgoingEmail refund_email(const Plan& p, const refunds::Refund& r, bool succeeded) {
@@ -314,8 +324,14 @@ Result<RefundEvidence> evidence(db::Tx& tx, const Plan& p, Micros now) {
   return ev;
 }
 
-Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now,
-                          const std::string& request_id) {
+// How write_refund runs for a generator: no email, and the order's entitlements already known.
+struct WriteOptions {
+  bool email = true;
+  const std::vector<entitlements::Entitlement>* entitlements = nullptr;  // else read
+};
+
+Result<void> write_refund(db::Tx& tx, std::atomic<int>* fail_next_commits, Plan& p, Micros now,
+                          const std::string& request_id, const WriteOptions& opt = {}) {
   auto& o = p.order;
   p.refund = SD_TRY(refunds::insert(tx, p.refund));
   const auto& r = p.refund;
@@ -333,6 +349,7 @@ Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now,
     if (!part.full_line) continue;
     // R-REF-5: a fully refunded line loses its access (links already issued stop working, as
     // every download re-checks the entitlement) and its license key at once.
+    if (opt.entitlements != nullptr) ents = *opt.entitlements;
     if (ents.empty()) ents = SD_TRY(entitlements::list_for_order(tx, o.store_id, o.id));
     for (const auto& e : ents)
       if (e.order_line_id == part.order_line_id)
@@ -340,18 +357,33 @@ Result<void> write_refund(db::Tx& tx, RefundDeps& deps, Plan& p, Micros now,
     SD_TRY_VOID(licenses::disable_for_line(tx, part.order_line_id, "refunded", now));
   }
   SD_TRY_VOID(update_sales_rows(tx, o, touched));
-  SD_TRY_VOID(outbox::enqueue(tx, o.store_id, refund_email(p, r, false), now));
+  if (opt.email) SD_TRY_VOID(outbox::enqueue(tx, o.store_id, refund_email(p, r, false), now));
   if (!request_id.empty()) {
     const auto req = SD_TRY(refunds::get_request(tx, o.store_id, request_id));
     if (req.order_id != o.id || !SD_TRY(refunds::decide_request(tx, req.id, "granted", r.id, "", now)))
       return fail(ErrorKind::conflict, "refund_request_closed", "this refund request was already answered");
     SD_TRY_VOID(sales::set_refund_request(tx, o.id, std::nullopt));
   }
-  if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
-    deps.fail_next_commits->fetch_sub(1);
+  if (fail_next_commits != nullptr && fail_next_commits->load() > 0) {
+    fail_next_commits->fetch_sub(1);
     return fail(ErrorKind::unavailable, "injected_fault", "test-mode fault before the refund commit");
   }
   return {};
+}
+
+// processing → succeeded, with the sales rows and (unless a generator's) the buyer's email;
+// false when another instance (or an earlier run) already did it.
+Result<bool> settle(db::Tx& tx, int64_t refund_id, Micros now, bool email) {
+  if (!SD_TRY(refunds::mark_succeeded(tx, refund_id, now))) return false;
+  const auto r = SD_TRY(refunds::get(tx, refund_id));
+  Plan p;
+  p.order = SD_TRY(orders::get_order_by_id(tx, r.store_id, r.order_id));
+  p.store = SD_TRY(stores::get_store(tx, r.store_id));
+  std::vector<int64_t> touched;
+  for (const auto& l : r.lines) touched.push_back(l.order_line_id);
+  SD_TRY_VOID(update_sales_rows(tx, p.order, touched));
+  if (email) SD_TRY_VOID(outbox::enqueue(tx, r.store_id, refund_email(p, r, true), now));
+  return true;
 }
 
 // Step 2 and 3 of the header's protocol for one recorded refund.
@@ -410,13 +442,30 @@ Result<RefundResult> create_refund(RefundDeps& deps, int64_t store_id, const Ref
   const auto w = SD_TRY(deps.db.write<Written>([&](db::Tx& tx) -> Result<Written> {
     const auto now = deps.clock.now();
     auto p = SD_TRY(make_plan(tx, store_id, in, now, true));
-    SD_TRY_VOID(write_refund(tx, deps, p, now, in.request_public_id));
+    SD_TRY_VOID(write_refund(tx, deps.fail_next_commits, p, now, in.request_public_id));
     return Written{p.refund, p.order.provider_charge_id, p.order.public_id};
   }));
   // Steps 2 and 3; a failure leaves the refund processing with its provider call owed.
   submit(deps, w.refund, w.charge_id);
   auto r = deps.db.read<refunds::Refund>([&](db::Tx& tx) { return refunds::get(tx, w.refund.id); });
   return RefundResult{r ? *r : w.refund, w.order_public_id};
+}
+
+Result<refunds::Refund> write_generated_refund(db::Tx& tx, const GeneratedRefund& g) {
+  SD_TRY_VOID(validate_input(g.input));
+  Plan p;
+  p.store = g.store;
+  p.order = g.order;
+  SD_TRY_VOID(plan_amounts(tx, p, g.input, g.at));
+  p.balance.available_minor = g.available_minor;
+  if (p.refund.seller_share_minor > p.balance.available_minor)
+    return fail(balance_error(p, {}));
+  SD_TRY_VOID(write_refund(tx, nullptr, p, g.at, "", WriteOptions{false, &g.entitlements}));
+  // The provider accepted at once (its reference, its settlement date: the one planned).
+  SD_TRY_VOID(refunds::mark_submitted(tx, p.refund.id, g.provider_refund_id, p.refund.settles_at));
+  if (p.refund.settles_at <= g.settled_by)
+    SD_TRY(settle(tx, p.refund.id, p.refund.settles_at, false));
+  return refunds::get(tx, p.refund.id);
 }
 
 int submit_due_refunds(RefundDeps& deps, int limit) {
@@ -445,20 +494,9 @@ int settle_due_refunds(RefundDeps& deps, int limit) {
   if (!ids) return 0;
   int n = 0;
   for (const auto id : *ids) {
-    auto settled = deps.db.write<bool>([&](db::Tx& tx) -> Result<bool> {
-      const auto now = deps.clock.now();
-      // Several instances may race here: exactly one changes the row and sends the email.
-      if (!SD_TRY(refunds::mark_succeeded(tx, id, now))) return false;
-      const auto r = SD_TRY(refunds::get(tx, id));
-      Plan p;
-      p.order = SD_TRY(orders::get_order_by_id(tx, r.store_id, r.order_id));
-      p.store = SD_TRY(stores::get_store(tx, r.store_id));
-      std::vector<int64_t> touched;
-      for (const auto& l : r.lines) touched.push_back(l.order_line_id);
-      SD_TRY_VOID(update_sales_rows(tx, p.order, touched));
-      SD_TRY_VOID(outbox::enqueue(tx, r.store_id, refund_email(p, r, true), now));
-      return true;
-    });
+    // Several instances may race here: exactly one changes the row and sends the email.
+    auto settled = deps.db.write<bool>(
+        [&](db::Tx& tx) { return settle(tx, id, deps.clock.now(), true); });
     if (!settled) {
       log::warn("refund settlement failed", {{"refund_id", id}, {"error", settled.error().code}});
     } else if (*settled) {

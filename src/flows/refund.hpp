@@ -22,8 +22,10 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "modules/entitlements/entitlements.hpp"
 #include "modules/orders/orders.hpp"
 #include "modules/refunds/refunds.hpp"
+#include "modules/stores/stores.hpp"
 #include "platform/db/database.hpp"
 #include "platform/payments/payments.hpp"
 
@@ -123,6 +125,24 @@ Result<RefundResult> grant_refund_request(RefundDeps& deps, int64_t store_id,
 Result<refunds::Request> decline_refund_request(RefundDeps& deps, int64_t store_id,
                                                 std::string_view request_public_id,
                                                 const std::string& message);
+
+// A past refund for a generator (seed-demo), with the refund flow's rules and rows.
+struct GeneratedRefund {
+  stores::Store store;
+  orders::Order order;  // as written: ids, lines and what was refunded of them
+  std::vector<entitlements::Entitlement> entitlements;  // the ones the order granted
+  RefundInput input;
+  Micros at = 0;
+  int64_t available_minor = 0;  // the store's available balance at `at` (the generator's count)
+  std::string provider_refund_id;  // what the provider answered
+  Micros settled_by = 0;           // settled (succeeded) when its settlement date is before it
+};
+// Records the refund as create_refund does at `at` (ledger entry, order lines, sales rows,
+// revoked access and keys), accepted by the provider and settled at its settlement date if
+// that is not after `settled_by`; no emails (generated orders have no receipts either). The
+// rule errors of create_refund; available_balance_insufficient when `available_minor` does
+// not cover the seller's share. Returns the refund as recorded.
+Result<refunds::Refund> write_generated_refund(db::Tx& tx, const GeneratedRefund& g);
 
 // The periodic job's steps; each returns how many refunds it moved. Safe to run in several
 // instances at once.

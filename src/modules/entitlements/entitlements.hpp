@@ -42,6 +42,9 @@ std::string sign_link(const LinkClaims& claims, std::string_view key);
 Result<LinkClaims> verify_link(std::string_view token, std::string_view key, Micros now);
 
 // --- store (SQL) ---
+// Generators (seed-demo): appends grants with the ids and public ids they carry (db::reserve_ids),
+// revoked ones included, in few statements.
+Result<void> append_grants(db::Tx& tx, const std::vector<Entitlement>& grants);
 Result<Entitlement> grant(db::Tx& tx, int64_t store_id, int64_t user_id, int64_t order_id,
                           int64_t order_line_id, int64_t product_id, Micros now);
 // The buyer's entitlements, newest first (revoked ones included: the library says why).

@@ -47,6 +47,22 @@ Result<Entitlement> grant(db::Tx& tx, int64_t store_id, int64_t user_id, int64_t
   return e;
 }
 
+Result<void> append_grants(db::Tx& tx, const std::vector<Entitlement>& grants) {
+  std::vector<db::Value> rows;
+  rows.reserve(grants.size() * 10);
+  for (const auto& e : grants)
+    for (db::Value v : {db::Value(e.id), db::Value(e.public_id), db::Value(e.store_id),
+                        db::Value(e.user_id), db::Value(e.order_id), db::Value(e.order_line_id),
+                        db::Value(e.product_id), db::Value(e.revoked_at),
+                        e.revoked_at ? db::Value(e.revoked_reason) : db::Value(nullptr),
+                        db::Value(e.created_at)})
+      rows.push_back(std::move(v));
+  return tx.append_rows("entitlements",
+                        {"id", "public_id", "store_id", "user_id", "order_id", "order_line_id",
+                         "product_id", "revoked_at", "revoked_reason", "created_at"},
+                        rows);
+}
+
 Result<std::vector<Entitlement>> list_for_user(db::Tx& tx, int64_t user_id) {
   return many(tx, "e.user_id = $1 ORDER BY e.created_at DESC, e.id DESC", user_id);
 }

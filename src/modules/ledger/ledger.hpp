@@ -83,6 +83,9 @@ Result<void> check_balanced(const Entry& e);
 // --- store (SQL) ---
 // Appends a balanced entry and its postings; returns the entry id.
 Result<int64_t> post(db::Tx& tx, const Entry& entry);
+// Generators (seed-demo): appends many balanced entries and their postings in few statements
+// (internal `entry_unbalanced` before writing anything if one is not balanced).
+Result<void> post_many(db::Tx& tx, const std::vector<Entry>& entries);
 
 struct Balance {
   int64_t pending_minor = 0;

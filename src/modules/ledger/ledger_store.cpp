@@ -22,6 +22,33 @@ Result<int64_t> post(db::Tx& tx, const Entry& e) {
   return entry_id;
 }
 
+Result<void> post_many(db::Tx& tx, const std::vector<Entry>& entries) {
+  for (const auto& e : entries) SD_TRY_VOID(check_balanced(e));
+  if (entries.empty()) return {};
+  int64_t id = SD_TRY(db::reserve_ids(tx, "journal_entries", static_cast<int64_t>(entries.size())));
+  std::vector<db::Value> e_rows, p_rows;
+  e_rows.reserve(entries.size() * 6);
+  p_rows.reserve(entries.size() * 4 * 7);
+  for (const auto& e : entries) {
+    if (e.postings.empty()) continue;  // as post(): an entry without postings is not written
+    for (db::Value v : {db::Value(id), db::Value(e.store_id), db::Value(e.kind),
+                        db::Value(e.order_id), db::Value(e.memo), db::Value(e.created_at)})
+      e_rows.push_back(std::move(v));
+    for (const auto& p : e.postings)
+      for (db::Value v : {db::Value(id), db::Value(e.store_id), db::Value(account_name(p.account)),
+                          db::Value(e.currency), db::Value(p.amount_minor),
+                          db::Value(p.available_at), db::Value(e.created_at)})
+        p_rows.push_back(std::move(v));
+    ++id;
+  }
+  SD_TRY_VOID(tx.append_rows("journal_entries",
+                             {"id", "store_id", "kind", "order_id", "memo", "created_at"}, e_rows));
+  return tx.append_rows("postings",
+                        {"entry_id", "store_id", "account", "currency", "amount_minor",
+                         "available_at", "created_at"},
+                        p_rows);
+}
+
 Result<Balance> balance(db::Tx& tx, int64_t store_id, Micros now) {
   // Creator funds are credits (negative); the seller sees them as positive amounts.
   auto row = SD_TRY(tx.query_one(

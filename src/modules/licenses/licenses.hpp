@@ -27,6 +27,17 @@ std::string new_license_key();
 std::string normalize_key(std::string_view key);
 
 // --- store (SQL) ---
+// A key as issue() writes it.
+struct IssuedKey {
+  std::string license_key;
+  std::string product_public_id;
+  int64_t store_id = 0;
+  int64_t product_id = 0;
+  int64_t order_line_id = 0;
+  Micros created_at = 0;
+};
+// Generators (seed-demo): appends keys (new_license_key) in few statements.
+Result<void> append_keys(db::Tx& tx, const std::vector<IssuedKey>& keys);
 Result<std::string> issue(db::Tx& tx, int64_t store_id, int64_t product_id,
                           const std::string& product_public_id, int64_t order_line_id, Micros now);
 // The key of an order line, if it has one.

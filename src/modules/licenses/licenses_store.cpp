@@ -13,6 +13,20 @@ Result<std::string> issue(db::Tx& tx, int64_t store_id, int64_t product_id,
   return key;
 }
 
+Result<void> append_keys(db::Tx& tx, const std::vector<IssuedKey>& keys) {
+  std::vector<db::Value> rows;
+  rows.reserve(keys.size() * 6);
+  for (const auto& k : keys)
+    for (db::Value v : {db::Value(k.license_key), db::Value(k.product_public_id),
+                        db::Value(k.store_id), db::Value(k.product_id), db::Value(k.order_line_id),
+                        db::Value(k.created_at)})
+      rows.push_back(std::move(v));
+  return tx.append_rows(
+      "license_keys",
+      {"license_key", "product_public_id", "store_id", "product_id", "order_line_id", "created_at"},
+      rows);
+}
+
 Result<std::optional<std::string>> key_for_line(db::Tx& tx, int64_t order_line_id) {
   auto row = SD_TRY(tx.query_one(
       "SELECT license_key FROM license_keys WHERE order_line_id = $1 ORDER BY id LIMIT 1",

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -129,6 +130,11 @@ Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
                                  const std::string& name, const std::string& email, Micros now);
 // Inserts the order and its lines; fills ids and public ids.
 Result<Order> insert_order(db::Tx& tx, Order order);
+// Generators (seed-demo): appends orders and their lines with the ids and public ids they carry
+// (db::reserve_ids; public ids unused), in few statements.
+Result<void> append_orders(db::Tx& tx, const std::vector<Order>& orders);
+// Every order public id in use (any store), streamed: generators avoid them.
+Result<void> each_public_id(db::Tx& tx, const std::function<void(std::string_view)>& on_id);
 // An order of the store by public id; not_found `not_found` otherwise.
 Result<Order> get_order(db::Tx& tx, int64_t store_id, std::string_view public_id);
 // The order paid by a provider charge, if any (a charge pays at most one order).

@@ -118,6 +118,52 @@ Result<Order> insert_order(db::Tx& tx, Order o) {
   return o;
 }
 
+Result<void> append_orders(db::Tx& tx, const std::vector<Order>& orders) {
+  std::vector<db::Value> o_rows, l_rows;
+  o_rows.reserve(orders.size() * 25);
+  for (const auto& o : orders) {
+    for (db::Value v : {db::Value(o.id), db::Value(o.public_id), db::Value(o.store_id),
+                        db::Value(o.customer_id), db::Value(o.buyer_user_id), db::Value(o.email),
+                        db::Value(o.name), db::Value(o.currency), db::Value(o.subtotal_minor),
+                        db::Value(o.tax_minor), db::Value(o.total_minor), db::Value(o.fee_minor),
+                        db::Value(o.net_minor), db::Value(o.tax_country), db::Value(o.tax_region),
+                        db::Value(o.tax_rate_ppm), db::Value(o.tax_label), db::Value(o.evidence),
+                        db::Value(o.payment_brand), db::Value(o.payment_last4),
+                        db::Value(o.payment_fingerprint), db::Value(o.provider_charge_id),
+                        db::Value(o.consent_at), db::Value(o.created_at), db::Value(o.available_at)})
+      o_rows.push_back(std::move(v));
+    for (const auto& l : o.lines)
+      for (db::Value v : {db::Value(l.id), db::Value(l.public_id), db::Value(o.id),
+                          db::Value(o.store_id), db::Value(l.product_id), db::Value(l.tier_id),
+                          db::Value(l.product_title), db::Value(l.tier_name), db::Value(l.terms),
+                          db::Value(l.quantity), db::Value(l.unit_price_minor),
+                          db::Value(l.subtotal_minor), db::Value(l.tax_minor),
+                          db::Value(l.total_minor), db::Value(l.fee_minor),
+                          db::Value(l.refunded_minor)})
+        l_rows.push_back(std::move(v));
+  }
+  SD_TRY_VOID(tx.append_rows(
+      "orders",
+      {"id", "public_id", "store_id", "customer_id", "buyer_user_id", "email", "name", "currency",
+       "subtotal_minor", "tax_minor", "total_minor", "fee_minor", "net_minor", "tax_country",
+       "tax_region", "tax_rate_ppm", "tax_label", "evidence", "payment_brand", "payment_last4",
+       "payment_fingerprint", "provider_charge_id", "consent_at", "created_at", "available_at"},
+      o_rows));
+  return tx.append_rows("order_lines",
+                        {"id", "public_id", "order_id", "store_id", "product_id", "tier_id",
+                         "product_title", "tier_name", "terms", "quantity", "unit_price_minor",
+                         "subtotal_minor", "tax_minor", "total_minor", "fee_minor",
+                         "refunded_minor"},
+                        l_rows);
+}
+
+Result<void> each_public_id(db::Tx& tx, const std::function<void(std::string_view)>& on_id) {
+  return tx.each("SELECT public_id FROM orders", {}, [&](const db::RowView& r) {
+    on_id(r.text(0));
+    return true;
+  });
+}
+
 Result<std::optional<Order>> find_by_charge(db::Tx& tx, std::string_view provider_charge_id) {
   auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kOrderColumns +
                                      " FROM orders o WHERE o.provider_charge_id = $1",

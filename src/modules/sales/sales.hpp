@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -58,6 +60,28 @@ struct SaleRow {
 
 // The one write entry point: inserts the row with its derived search text (and index entry).
 Result<void> record(db::Tx& tx, const SaleRow& row);
+// Rollup changes of many rows gathered in memory, to be written at once (one change per rollup
+// row they touch) by the transaction that records the rows.
+class RollupBatch {
+ public:
+  void add(const SaleRow& row);  // counted under row.status
+  Result<void> write(db::Tx& tx);  // and empties the batch
+
+ private:
+  std::map<std::tuple<int64_t, char, int64_t, std::string, std::string, std::string, std::string>,
+           std::pair<int64_t, int64_t>>
+      sums_;  // (store, grain, period, status, product, tier, country) → (count, total)
+};
+// Generators (seed-demo): record() for many rows in few statements. Their rollup changes go to
+// `rollup` when given (the caller writes it before committing), else are written at once.
+Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows,
+                         RollupBatch* rollup = nullptr);
+// Bulk loads, in their transaction: the search index (SQLite FTS5) stops merging its segments
+// while rows go in, then merge_search_index merges them into one (cheaper than merging as it
+// grows, and the fastest shape to search) and restores the default merge settings.
+// PostgreSQL's index is an ordinary one: nothing to do.
+Result<void> defer_search_merges(db::Tx& tx);
+Result<void> merge_search_index(db::Tx& tx);
 
 // Rewrites the search text of rows written before migration 0004 (idempotent, batched; cheap
 // when nothing is left). Returns how many rows it rewrote.

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <set>
 
 #include "core/assert.hpp"
 #include "modules/sales/sales.hpp"
@@ -345,7 +346,22 @@ constexpr Micros kDayMicros = 86'400'000'000;
 
 int64_t month_of_day(int64_t day) { return bucket_start(day * kDayMicros, Interval::month) / kDayMicros; }
 
-// Adds `count` sales of `total_minor` to the day's and the month's rollup rows.
+// Adds `count` sales of `total_minor` to one rollup row.
+Result<void> add_to_rollup_row(db::Tx& tx, int64_t store_id, std::string_view grain,
+                               int64_t period, std::string_view status,
+                               std::string_view product_public_id, std::string_view tier,
+                               std::string_view country, int64_t count, int64_t total_minor) {
+  SD_TRY(tx.exec(
+      "INSERT INTO sales_rollup (store_id, grain, period, status, product_public_id, "
+      "tier_name, country, count, total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "ON CONFLICT (store_id, grain, period, status, product_public_id, tier_name, country) "
+      "DO UPDATE SET count = sales_rollup.count + excluded.count, "
+      "total_minor = sales_rollup.total_minor + excluded.total_minor",
+      {store_id, grain, period, status, product_public_id, tier, country, count, total_minor}));
+  return {};
+}
+
+// Adds `count` sales of `total_minor` to the day's, the month's and the all-time rollup rows.
 Result<void> add_to_rollup(db::Tx& tx, int64_t store_id, Micros created_at,
                            std::string_view status, std::string_view product_public_id,
                            std::string_view tier, std::string_view country, int64_t count,
@@ -354,16 +370,63 @@ Result<void> add_to_rollup(db::Tx& tx, int64_t store_id, Micros created_at,
   for (const auto& [grain, period] : {std::pair<const char*, int64_t>{"d", day},
                                       std::pair<const char*, int64_t>{"m", month_of_day(day)},
                                       std::pair<const char*, int64_t>{"a", 0}}) {
-    SD_TRY(tx.exec(
-        "INSERT INTO sales_rollup (store_id, grain, period, status, product_public_id, "
-        "tier_name, country, count, total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "ON CONFLICT (store_id, grain, period, status, product_public_id, tier_name, country) "
-        "DO UPDATE SET count = sales_rollup.count + excluded.count, "
-        "total_minor = sales_rollup.total_minor + excluded.total_minor",
-        {store_id, grain, period, status, product_public_id, tier, country, count, total_minor}));
+    SD_TRY_VOID(add_to_rollup_row(tx, store_id, grain, period, status, product_public_id, tier,
+                                  country, count, total_minor));
   }
   return {};
 }
+
+}  // namespace
+
+void RollupBatch::add(const SaleRow& s) {
+  const int64_t day = s.created_at / kDayMicros;
+  for (const auto& [grain, period] : {std::pair<char, int64_t>{'d', day},
+                                      std::pair<char, int64_t>{'m', month_of_day(day)},
+                                      std::pair<char, int64_t>{'a', 0}}) {
+    auto& sum =
+        sums_[{s.store_id, grain, period, s.status, s.product_public_id, s.tier_name, s.country}];
+    sum.first += 1;
+    sum.second += s.total_minor;
+  }
+}
+
+Result<void> RollupBatch::write(db::Tx& tx) {
+  // Rows the rollup already has are added to one by one; the others (nearly all, in a new
+  // store) are appended together.
+  std::set<decltype(sums_)::key_type> existing;
+  std::set<int64_t> stores;
+  for (const auto& [key, sum] : sums_) stores.insert(std::get<0>(key));
+  for (const int64_t store_id : stores)
+    SD_TRY_VOID(tx.each("SELECT grain, period, status, product_public_id, tier_name, country "
+                        "FROM sales_rollup WHERE store_id = $1",
+                        {store_id}, [&](const db::RowView& r) {
+                          existing.insert({store_id, r.text(0).empty() ? '?' : r.text(0)[0],
+                                           r.i64(1), std::string(r.text(2)), std::string(r.text(3)),
+                                           std::string(r.text(4)), std::string(r.text(5))});
+                          return true;
+                        }));
+  std::vector<db::Value> rows;
+  for (const auto& [key, sum] : sums_) {
+    const auto& [store_id, grain, period, status, product, tier, country] = key;
+    if (existing.contains(key)) {
+      SD_TRY_VOID(add_to_rollup_row(tx, store_id, std::string_view(&grain, 1), period, status,
+                                    product, tier, country, sum.first, sum.second));
+      continue;
+    }
+    for (db::Value v : {db::Value(store_id), db::Value(std::string(1, grain)), db::Value(period),
+                        db::Value(status), db::Value(product), db::Value(tier), db::Value(country),
+                        db::Value(sum.first), db::Value(sum.second)})
+      rows.push_back(std::move(v));
+  }
+  SD_TRY_VOID(tx.append_rows("sales_rollup",
+                             {"store_id", "grain", "period", "status", "product_public_id",
+                              "tier_name", "country", "count", "total_minor"},
+                             rows));
+  sums_.clear();
+  return {};
+}
+
+namespace {
 
 // A date range cut into what the rollup answers (all time, whole months, whole days) and what
 // the rows themselves answer (the partial days at its edges). Bounds are optional (open ends).
@@ -460,6 +523,68 @@ Result<void> record(db::Tx& tx, const SaleRow& s) {
   }
   return add_to_rollup(tx, s.store_id, s.created_at, s.status, s.product_public_id, s.tier_name,
                        s.country, 1, s.total_minor);
+}
+
+Result<void> record_many(db::Tx& tx, const std::vector<SaleRow>& rows, RollupBatch* rollup) {
+  if (rows.empty()) return {};
+  RollupBatch own;
+  RollupBatch& changes = rollup != nullptr ? *rollup : own;
+  std::vector<db::Value> values, search;
+  values.reserve(rows.size() * 30);
+  search.reserve(rows.size() * 2);
+  for (const auto& s : rows) {
+    std::string text = search_text(s);
+    const size_t at = values.size();
+    values.resize(at + 30, nullptr);
+    db::Value* v = &values[at];
+    *v++ = s.line_id; *v++ = s.store_id; *v++ = s.order_id; *v++ = s.order_public_id;
+    *v++ = s.line_public_id; *v++ = s.created_at; *v++ = s.product_id; *v++ = s.product_public_id;
+    *v++ = s.product_title; *v++ = s.tier_name; *v++ = s.quantity; *v++ = s.customer_id;
+    *v++ = s.customer_public_id; *v++ = s.customer_name; *v++ = s.customer_email;
+    *v++ = s.status; *v++ = s.unit_price_minor; *v++ = s.price_minor; *v++ = s.tax_minor;
+    *v++ = s.tax_rate_ppm; *v++ = s.total_minor; *v++ = s.refunded_minor; *v++ = s.currency;
+    *v++ = s.country; *v++ = s.region; *v++ = s.payment_brand; *v++ = s.payment_last4;
+    *v++ = s.license_key;
+    if (tx.dialect() == db::Dialect::sqlite) {
+      *v++ = text;
+      search.emplace_back(s.line_id);
+      search.emplace_back(std::move(text));
+    } else {
+      *v++ = std::move(text);
+    }
+    *v++ = 1;
+    changes.add(s);
+  }
+  SD_TRY_VOID(tx.append_rows(
+      "sales",
+      {"line_id", "store_id", "order_id", "order_public_id", "line_public_id", "created_at",
+       "product_id", "product_public_id", "product_title", "tier_name", "quantity", "customer_id",
+       "customer_public_id", "customer_name", "customer_email", "status", "unit_price_minor",
+       "price_minor", "tax_minor", "tax_rate_ppm", "total_minor", "refunded_minor", "currency",
+       "country", "region", "payment_brand", "payment_last4", "license_key", "search_text",
+       "search_version"},
+      values));
+  if (!search.empty()) SD_TRY_VOID(tx.append_rows("sales_search", {"rowid", "search_text"}, search));
+  return rollup != nullptr ? Result<void>{} : own.write(tx);
+}
+
+// FTS5's defaults are automerge 4 and crisismerge 16. It refuses a 2,001st segment, so level 0
+// is still merged, all at once, every 1,000 segments. (While FTS5 is part of a transaction each
+// statement flushes its pending terms into a segment: record_many gives it thousands of rows a
+// statement, so segments stay large enough.)
+Result<void> defer_search_merges(db::Tx& tx) {
+  if (tx.dialect() != db::Dialect::sqlite) return {};
+  SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('automerge', 0)"));
+  SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('crisismerge', 1000)"));
+  return {};
+}
+
+Result<void> merge_search_index(db::Tx& tx) {
+  if (tx.dialect() != db::Dialect::sqlite) return {};
+  SD_TRY(tx.exec("INSERT INTO sales_search (sales_search) VALUES ('optimize')"));
+  SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('automerge', 4)"));
+  SD_TRY(tx.exec("INSERT INTO sales_search (sales_search, rank) VALUES ('crisismerge', 16)"));
+  return {};
 }
 
 Result<void> rollup_status_change(db::Tx& tx, const SaleRow& s, std::string_view from_status,

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -100,6 +101,13 @@ class Tx {
   // Locks one row until the transaction ends (PostgreSQL SELECT … FOR UPDATE; SQLite writes
   // are already serialised by the single writer). `table` is a trusted identifier.
   Result<void> lock_row(std::string_view table, int64_t id);
+
+  // Bulk loads (generators): appends rows to `table` (trusted identifiers), `values` holding
+  // columns.size() values per row, row after row, in few statements: SQLite multi-row INSERTs
+  // bound by position, PostgreSQL COPY. Errors map as for exec.
+  virtual Result<void> append_rows(std::string_view table,
+                                   std::initializer_list<std::string_view> columns,
+                                   std::span<const Value> values) = 0;
 };
 
 // A work unit: may run more than once (retried on busy/serialization conflicts), so it must
@@ -172,8 +180,38 @@ class Database {
   }
 };
 
+struct OpenOptions {
+  // For one long bulk-load transaction (seed-demo): SQLite with a rollback journal instead of
+  // WAL (pages new to the file are written once and not journaled), synchronous=OFF, a large
+  // page cache and foreign keys not enforced row by row (the load checks them at its end with
+  // foreign_key_problems); the next ordinary open is back to normal. PostgreSQL: memory for
+  // index builds.
+  bool bulk_load = false;
+};
+
 // Opens `sqlite:PATH` or `postgres://…` (also `postgresql://`). Creates the SQLite file's
 // directory when missing. invalid_input `database_url_invalid` for anything else.
-Result<std::unique_ptr<Database>> open_database(std::string_view url);
+Result<std::unique_ptr<Database>> open_database(std::string_view url,
+                                                const OpenOptions& options = {});
+
+// --- bulk loads (one transaction, the only writer of the tables it touches) ---
+// The first of `n` consecutive unused values of `table`'s integer `id` column, for rows the
+// caller inserts with explicit ids (PostgreSQL: the identity sequence moves past them).
+Result<int64_t> reserve_ids(Tx& tx, std::string_view table, int64_t n);
+// Drops the indexes of `tables` that enforce nothing (not primary key, not unique) and returns
+// the statements that build them again, to run in the same transaction once the rows are in
+// (a sort then, instead of an index insert per row).
+Result<std::vector<std::string>> drop_secondary_indexes(
+    Tx& tx, std::initializer_list<std::string_view> tables);
+// Planner statistics brought up to date with what this transaction wrote (PostgreSQL ANALYZE:
+// its prepared statements otherwise keep plans made for the tables' earlier, smaller sizes, like
+// a sequential scan of a table that has since grown a millionfold). SQLite plans without them.
+Result<void> refresh_statistics(Tx& tx);
+// Rows whose foreign key points at nothing (SQLite foreign_key_check, as text; PostgreSQL
+// enforces them as it goes: empty). In a bulk load's transaction, before it commits.
+Result<std::vector<std::string>> foreign_key_problems(Tx& tx);
+// Database-wide check after a bulk load: SQLite quick_check and foreign_key_check (the
+// problems found, as text; empty when none); PostgreSQL enforces both as it goes: empty.
+Result<std::vector<std::string>> check_integrity(Database& db);
 
 }  // namespace sd::db

@@ -114,7 +114,7 @@ struct PgParams {
 // One connection with its prepared statements; used by one thread at a time.
 class PgConn {
  public:
-  static Result<std::unique_ptr<PgConn>> connect(const std::string& conninfo) {
+  static Result<std::unique_ptr<PgConn>> connect(const std::string& conninfo, bool bulk_load) {
     // Later keywords override the URI's; connect_timeout comes first so the URI can override it.
     const char* keys[] = {"connect_timeout", "dbname", "client_encoding", "application_name",
                           nullptr};
@@ -129,6 +129,13 @@ class PgConn {
                         1, {}});
     PQsetNoticeProcessor(
         conn->conn_, [](void*, const char*) {}, nullptr);  // no stderr noise
+    if (bulk_load) {
+      // A bulk load builds indexes of millions of rows at its end: give the sorts memory.
+      ResultPtr res(PQexec(conn->conn_, "SET maintenance_work_mem = '1GB'; SET work_mem = '256MB'"),
+                    &PQclear);
+      if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+        return fail(pg_error(conn->conn_, res.get(), "bulk settings"));
+    }
     return conn;
   }
   PgConn(const PgConn&) = delete;
@@ -263,6 +270,65 @@ class PgTx final : public Tx {
     return statement(*this);
   }
 
+  // COPY … FROM STDIN in text format, sent in pieces of about kCopyChunkBytes.
+  Result<void> append_rows(std::string_view table, std::initializer_list<std::string_view> columns,
+                           std::span<const Value> values) override {
+    const size_t width = columns.size();
+    if (width == 0 || values.size() % width != 0)
+      return fail(ErrorKind::internal, "database_error", "append_rows: values do not fill rows");
+    if (values.empty()) return {};
+    std::string sql = "COPY " + std::string(table) + " (";
+    for (auto it = columns.begin(); it != columns.end(); ++it)
+      sql += (it == columns.begin() ? "" : ", ") + std::string(*it);
+    sql += ") FROM STDIN";
+    PGconn* c = conn_.handle();
+    {
+      ResultPtr res(PQexec(c, sql.c_str()), &PQclear);
+      if (PQresultStatus(res.get()) != PGRES_COPY_IN) return fail(note(res.get(), "copy"));
+    }
+    std::string buf;
+    buf.reserve(kCopyChunkBytes + 4096);
+    bool sent = true;
+    auto flush = [&] {
+      if (sent && !buf.empty())
+        sent = PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) == 1;
+      buf.clear();
+    };
+    for (size_t i = 0; i < values.size() && sent; ++i) {
+      const Value& v = values[i];
+      if (v.is_null()) {
+        buf += "\\N";
+      } else if (v.is_int()) {
+        char digits[24];
+        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v.as_int());
+        buf.append(digits, end);
+      } else {
+        for (char ch : v.as_text()) {
+          switch (ch) {
+            case '\\': buf += "\\\\"; break;
+            case '\n': buf += "\\n"; break;
+            case '\r': buf += "\\r"; break;
+            case '\t': buf += "\\t"; break;
+            default: buf += ch;
+          }
+        }
+      }
+      buf += (i + 1) % width == 0 ? '\n' : '\t';
+      if (buf.size() >= kCopyChunkBytes) flush();
+    }
+    flush();
+    const bool ended = sent && PQputCopyEnd(c, nullptr) == 1;
+    if (!ended) (void)PQputCopyEnd(c, "client failed to send the rows");
+    std::optional<Error> error;
+    while (PGresult* raw = PQgetResult(c)) {
+      ResultPtr res(raw, &PQclear);
+      if (PQresultStatus(raw) != PGRES_COMMAND_OK && !error) error = note(raw, "copy");
+    }
+    if (error) return fail(*error);
+    if (!ended) return fail(note(nullptr, "copy"));
+    return {};
+  }
+
   // A parameterless statement (BEGIN, COMMIT, scripts): PQexec runs several if given.
   Result<ResultPtr> simple(const char* sql) {
     ResultPtr res(PQexec(conn_.handle(), sql), &PQclear);
@@ -301,6 +367,7 @@ class PgTx final : public Tx {
     return pg_error(conn_.handle(), res, what);
   }
 
+  static constexpr size_t kCopyChunkBytes = 1 << 20;
   PgConn& conn_;
   std::string sqlstate_;
   bool retryable_ = false;
@@ -308,7 +375,8 @@ class PgTx final : public Tx {
 
 class PostgresDatabase final : public Database {
  public:
-  explicit PostgresDatabase(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  PostgresDatabase(std::string conninfo, bool bulk_load)
+      : conninfo_(std::move(conninfo)), bulk_load_(bulk_load) {}
   Dialect dialect() const override { return Dialect::postgres; }
 
   Result<void> write_work(const Work& work) override { return run_tx(work, "BEGIN", true); }
@@ -441,7 +509,7 @@ class PostgresDatabase final : public Database {
     }
     open_ += 1;  // reserve the slot, then connect without holding the lock
     lock.unlock();
-    auto conn = PgConn::connect(conninfo_);
+    auto conn = PgConn::connect(conninfo_, bulk_load_);
     if (!conn) {
       release(nullptr);
       return tl::unexpected(conn.error());
@@ -467,6 +535,7 @@ class PostgresDatabase final : public Database {
   }
 
   const std::string conninfo_;
+  const bool bulk_load_;
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PgConn>> idle_;
@@ -479,7 +548,7 @@ class PostgresDatabase final : public Database {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> open_postgres(const std::string& conninfo) {
+Result<std::unique_ptr<Database>> open_postgres(const std::string& conninfo, bool bulk_load) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
   if (opts == nullptr) {
@@ -488,7 +557,7 @@ Result<std::unique_ptr<Database>> open_postgres(const std::string& conninfo) {
     return fail(ErrorKind::invalid_input, "database_url_invalid", msg);
   }
   PQconninfoFree(opts);
-  return std::unique_ptr<Database>(new PostgresDatabase(conninfo));
+  return std::unique_ptr<Database>(new PostgresDatabase(conninfo, bulk_load));
 }
 
 }  // namespace sd::db

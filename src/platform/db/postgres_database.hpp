@@ -11,6 +11,7 @@ namespace sd::db {
 
 // `conninfo` is a libpq URI (postgres://…); connections open on first use, so this only
 // fails on a malformed URI.
-Result<std::unique_ptr<Database>> open_postgres(const std::string& conninfo);
+// `bulk_load`: see OpenOptions.
+Result<std::unique_ptr<Database>> open_postgres(const std::string& conninfo, bool bulk_load = false);
 
 }  // namespace sd::db

@@ -268,24 +268,83 @@ class SqliteTx final : public Tx {
     return {};
   }
 
+  // Multi-row INSERTs of 2^k rows (at most kAppendRowsMax and the parameter limit), so a table
+  // has a handful of statement shapes in the cache; parameters are `?` bound by position.
+  Result<void> append_rows(std::string_view table, std::initializer_list<std::string_view> columns,
+                           std::span<const Value> values) override {
+    const size_t width = columns.size();
+    if (width == 0 || values.size() % width != 0)
+      return fail(ErrorKind::internal, "database_error", "append_rows: values do not fill rows");
+    const size_t max_params = static_cast<size_t>(
+        sqlite3_limit(conn_.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+    size_t chunk = 1;
+    while (chunk * 2 <= kAppendRowsMax && chunk * 2 * width <= max_params) chunk *= 2;
+    std::string head = "INSERT INTO " + std::string(table) + " (";
+    for (auto it = columns.begin(); it != columns.end(); ++it)
+      head += (it == columns.begin() ? "" : ", ") + std::string(*it);
+    head += ") VALUES ";
+    std::string row = "(";
+    for (size_t c = 0; c < width; ++c) row += c == 0 ? "?" : ", ?";
+    row += ")";
+    size_t done = 0;
+    const size_t rows = values.size() / width;
+    while (done < rows) {
+      while (chunk > rows - done) chunk /= 2;
+      std::string sql = head;
+      sql.reserve(head.size() + chunk * (row.size() + 2));
+      for (size_t r = 0; r < chunk; ++r) (sql += r == 0 ? "" : ", ") += row;
+      sqlite3_stmt* stmt = SD_TRY(conn_.prepare(sql));
+      StmtUse use(stmt);
+      const auto part = values.subspan(done * width, chunk * width);
+      for (size_t i = 0; i < part.size(); ++i) {
+        const Value& v = part[i];
+        const int idx = static_cast<int>(i + 1);
+        int rc = v.is_null()  ? sqlite3_bind_null(stmt, idx)
+                 : v.is_int() ? sqlite3_bind_int64(stmt, idx, v.as_int())
+                              : sqlite3_bind_text64(stmt, idx, v.as_text().data(),
+                                                    v.as_text().size(), SQLITE_STATIC, SQLITE_UTF8);
+        if (rc != SQLITE_OK) return fail(sqlite_error(conn_.handle(), rc, "bind"));
+      }
+      int rc = sqlite3_step(stmt);
+      if (rc != SQLITE_DONE) return fail(sqlite_error(conn_.handle(), rc, "step"));
+      done += chunk;
+    }
+    return {};
+  }
+
  private:
+  static constexpr size_t kAppendRowsMax = 4096;
   Conn& conn_;
   Deferred* deferred_;
 };
 
 class SqliteDatabase final : public Database {
  public:
-  static Result<std::unique_ptr<Database>> open(const std::string& path) {
+  static Result<std::unique_ptr<Database>> open(const std::string& path, bool bulk_load) {
     auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
     db->writer_ = SD_TRY(Conn::open(path, false));
-    SD_TRY_VOID(db->writer_->exec_plain(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-        "PRAGMA cache_size=-" + std::to_string(limits::db_sqlite_writer_cache_kib) +
-        "; PRAGMA temp_store=MEMORY;"));
-    // Checkpoints run on a thread of their own (the writer only asks for one), so a commit
-    // never waits while the WAL is copied into the database and the database flushed.
-    db->checkpointer_ = SD_TRY(Conn::open(path, false));
-    sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::on_wal_commit, db.get());
+    if (bulk_load) {
+      // Before any reader opens: leaving WAL needs the only connection. A rollback journal
+      // keeps a crash (of the process) safe, and journals only pages the file had before.
+      // Foreign keys are checked once, by foreign_key_problems, instead of row by row.
+      SD_TRY_VOID(db->writer_->exec_plain(
+          "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; "
+          "PRAGMA cache_size=-" + std::to_string(limits::db_sqlite_bulk_cache_kib) +
+          "; PRAGMA temp_store=MEMORY;"));
+      auto mode = SD_TRY(SqliteTx(*db->writer_).query_one("PRAGMA journal_mode"));
+      if (!mode || mode->text(0) != "truncate")
+        return fail(ErrorKind::unavailable, "database_busy",
+                    "the database is open elsewhere (a bulk load needs it alone)");
+    } else {
+      SD_TRY_VOID(db->writer_->exec_plain(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+          "PRAGMA cache_size=-" + std::to_string(limits::db_sqlite_writer_cache_kib) +
+          "; PRAGMA temp_store=MEMORY;"));
+      // Checkpoints run on a thread of their own (the writer only asks for one), so a commit
+      // never waits while the WAL is copied into the database and the database flushed.
+      db->checkpointer_ = SD_TRY(Conn::open(path, false));
+      sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::on_wal_commit, db.get());
+    }
     // Readers open after the writer switched to WAL, so they see the -wal/-shm files.
     for (int i = 0; i < limits::db_reader_connections; ++i) {
       auto reader = SD_TRY(Conn::open(path, true));
@@ -300,10 +359,12 @@ class SqliteDatabase final : public Database {
       db->scanners_.idle.push_back(std::move(scanner));
     }
     try {
-      db->checkpoint_thread_ = std::thread([raw = db.get()] {
-        pthread_setname_np(pthread_self(), "sd-db-checkpt");
-        raw->checkpoint_loop();
-      });
+      if (db->checkpointer_) {
+        db->checkpoint_thread_ = std::thread([raw = db.get()] {
+          pthread_setname_np(pthread_self(), "sd-db-checkpt");
+          raw->checkpoint_loop();
+        });
+      }
       db->writer_thread_ = std::thread([raw = db.get()] {
         pthread_setname_np(pthread_self(), "sd-db-writer");  // visible in top -H and perf
         raw->writer_loop();
@@ -664,8 +725,8 @@ class SqliteDatabase final : public Database {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> open_sqlite(const std::string& path) {
-  return SqliteDatabase::open(path);
+Result<std::unique_ptr<Database>> open_sqlite(const std::string& path, bool bulk_load) {
+  return SqliteDatabase::open(path, bulk_load);
 }
 
 }  // namespace sd::db

@@ -10,6 +10,7 @@
 namespace sd::db {
 
 // Opens (creating when missing) the database file at `path`; its directory must exist.
-Result<std::unique_ptr<Database>> open_sqlite(const std::string& path);
+// `bulk_load`: see OpenOptions.
+Result<std::unique_ptr<Database>> open_sqlite(const std::string& path, bool bulk_load = false);
 
 }  // namespace sd::db
