@@ -13,6 +13,7 @@
 #include <exception>
 #include <mutex>
 #include <random>
+#include <semaphore>
 #include <span>
 #include <thread>
 #include <unordered_map>
@@ -321,6 +322,10 @@ class SqliteTx final : public Tx {
 class SqliteDatabase final : public Database {
  public:
   static Result<std::unique_ptr<Database>> open(const std::string& path, bool bulk_load) {
+    // Before SQLite initialises: no memory statistics, whose global mutex every allocation of
+    // every connection (writer, readers, scanners) would otherwise take. Nothing reads them.
+    static std::once_flag configured;
+    std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
     db->writer_ = SD_TRY(Conn::open(path, false));
     if (bulk_load) {
@@ -444,6 +449,9 @@ class SqliteDatabase final : public Database {
     const Work* work = nullptr;
     std::string_view script;
     std::optional<Result<void>> result;
+    // Released by the writer once `result` is set: only this job's submitter wakes (a shared
+    // condition variable woke every waiting submitter at each group commit).
+    std::binary_semaphore done{0};
   };
 
   SqliteDatabase() = default;
@@ -451,10 +459,12 @@ class SqliteDatabase final : public Database {
   Result<void> submit(Job& job) {
     if (std::this_thread::get_id() == writer_thread_.get_id())
       return fail(ErrorKind::internal, "nested_write", "write_work called inside a work");
-    std::unique_lock lock(mu_);
-    queue_.push_back(&job);
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(&job);
+    }
     queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return job.result.has_value(); });
+    job.done.acquire();
     return std::move(*job.result);
   }
 
@@ -484,10 +494,13 @@ class SqliteDatabase final : public Database {
       std::vector<Result<void>> results = run_batch_guarded(batch);
       {
         std::lock_guard lock(mu_);
-        for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
         writer_busy_ = false;
       }
-      done_cv_.notify_all();
+      // After its release a job may be gone (its submitter returns): nothing touches it then.
+      for (size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->result = std::move(results[i]);
+        batch[i]->done.release();
+      }
     }
   }
 
@@ -573,30 +586,32 @@ class SqliteDatabase final : public Database {
 
   // Runs `work` in a savepoint; its deferred statements join `group_deferred` if it succeeds.
   Result<void> run_in_savepoint(const Work& work, Deferred& group_deferred) {
-    SD_TRY_VOID(writer_->exec_plain("SAVEPOINT work"));
+    SD_TRY_VOID(writer_->exec_cached("SAVEPOINT work"));
     Deferred mine;
     SqliteTx tx(*writer_, &mine);
     auto result = call_work(work, tx);
     if (sqlite3_get_autocommit(writer_->handle()) != 0)
       return result ? fail(lost_transaction()) : result;
     if (result) {
-      auto released = writer_->exec_plain("RELEASE work");
+      auto released = writer_->exec_cached("RELEASE work");
       if (released) {
         for (auto& d : mine) group_deferred.push_back(std::move(d));
         return result;
       }
       result = released;
     }
-    (void)writer_->exec_plain("ROLLBACK TO work");
-    (void)writer_->exec_plain("RELEASE work");
+    (void)writer_->exec_cached("ROLLBACK TO work");
+    (void)writer_->exec_cached("RELEASE work");
     return result;
   }
 
   // BEGIN IMMEDIATE / COMMIT may meet another process's lock even after busy_timeout.
   Result<void> exec_retrying(const char* sql) {
+    sqlite3_stmt* stmt = SD_TRY(writer_->prepare(sql));  // parsed once per connection
     for (int attempt = 0;; ++attempt) {
-      int rc = sqlite3_exec(writer_->handle(), sql, nullptr, nullptr, nullptr);
-      if (rc == SQLITE_OK) return {};
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc == SQLITE_DONE) return {};
       if (!is_busy(rc) || attempt + 1 >= limits::db_retry_attempts_max)
         return fail(sqlite_error(writer_->handle(), rc, sql));
       {
@@ -711,7 +726,6 @@ class SqliteDatabase final : public Database {
 
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
   std::deque<Job*> queue_;
   bool stopping_ = false;
   bool writer_busy_ = false;
