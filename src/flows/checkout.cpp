@@ -246,7 +246,7 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
                                    const Quote& q, Micros now) {
   if (auto paid = SD_TRY(orders::find_by_charge(tx, ch.charge_id))) {
     auto r = SD_TRY(existing_result(tx, q, std::move(*paid)));
-    if (live && deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
+    if (deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
     return r;
   }
   SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
