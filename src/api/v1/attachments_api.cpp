@@ -1,9 +1,6 @@
 // Attachments on customer messages (Issue 6): the seller and buyers upload files (raw body, like
 // deliverables) and download those of their conversations. Uploads are the uploader's until a
 // message carries them; then both sides of that thread may fetch them, nobody else (404).
-#include <fstream>
-#include <memory>
-
 #include "api/v1/context.hpp"
 #include "api/v1/messaging_json.hpp"
 #include "api/v1/routes.hpp"
@@ -54,22 +51,11 @@ Result<http::Response> upload(Ctx& ctx, Side side) {
 // The sniffed type never names active content, and nosniff plus a sandboxing CSP keep a browser
 // from treating the bytes as anything else.
 Result<http::Response> serve(Ctx& ctx, const messaging::Attachment& a) {
-  const auto path = SD_TRY(files::store_in(ctx.svc.data_dir).path_of(a.storage_key));
-  auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
-  if (!*in) return fail(ErrorKind::not_found, "file_missing", "the file is not available");
-  http::Response resp;
-  resp.set_header("Content-Type", a.content_type);
-  resp.set_header("Content-Disposition", http::content_disposition(a.is_image, a.filename));
-  resp.set_header("X-Content-Type-Options", "nosniff");
+  auto resp = SD_TRY(
+      stored_file_response(ctx.svc.data_dir, a.storage_key, a.content_type, a.is_image, a.filename));
   resp.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
   resp.set_header("Cross-Origin-Resource-Policy", "same-origin");
   resp.set_header("Cache-Control", "private, max-age=3600");
-  resp.stream = [in](std::string& out) {
-    out.resize(256 * 1024);
-    in->read(out.data(), static_cast<std::streamsize>(out.size()));
-    out.resize(static_cast<size_t>(in->gcount()));
-    return !out.empty();
-  };
   return resp;
 }
 

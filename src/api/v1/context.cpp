@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <fstream>
+#include <memory>
 #include <thread>
 
 #include "core/limits.hpp"
@@ -9,6 +11,7 @@
 #include "modules/idempotency/idempotency.hpp"
 #include "modules/stores/stores.hpp"
 #include "platform/crypto/crypto.hpp"
+#include "platform/files/files.hpp"
 #include "platform/observability/log.hpp"
 
 namespace sd::api {
@@ -277,6 +280,25 @@ http::Response run_pipeline(Services& svc, const ApiRoute& route, http::Request&
 }
 
 }  // namespace
+
+Result<http::Response> stored_file_response(const std::string& data_dir, const std::string& storage_key,
+                                            const std::string& content_type, bool inline_display,
+                                            std::string_view filename) {
+  const auto path = SD_TRY(files::store_in(data_dir).path_of(storage_key));
+  auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+  if (!*in) return fail(ErrorKind::not_found, "file_missing", "the file is not available");
+  http::Response resp;
+  resp.set_header("Content-Type", content_type.empty() ? "application/octet-stream" : content_type);
+  resp.set_header("Content-Disposition", http::content_disposition(inline_display, filename));
+  resp.set_header("X-Content-Type-Options", "nosniff");
+  resp.stream = [in](std::string& out) {
+    out.resize(256 * 1024);
+    in->read(out.data(), static_cast<std::streamsize>(out.size()));
+    out.resize(static_cast<size_t>(in->gcount()));
+    return !out.empty();
+  };
+  return resp;
+}
 
 Result<http::Response> record_answer(const Ctx& ctx, db::Tx& tx, http::Response resp) {
   if (!ctx.idempotency || !idempotency::is_replayable_status(resp.status)) return resp;

@@ -69,6 +69,13 @@ struct ApiRoute {
 // Returns the answer to send: `resp`, or the stored answer of a concurrent twin request.
 Result<http::Response> record_answer(const Ctx& ctx, db::Tx& tx, http::Response resp);
 
+// A file of the data dir's file store, streamed: its Content-Type, a Content-Disposition
+// (inline or as a download, RFC 8187 name) and nosniff set; the caller adds caching headers.
+// A storage key that is missing on disk is not_found `file_missing`.
+Result<http::Response> stored_file_response(const std::string& data_dir, const std::string& storage_key,
+                                            const std::string& content_type, bool inline_display,
+                                            std::string_view filename);
+
 // Wraps an API handler in the pipeline and adds it to the router.
 void add_api_route(http::Router& router, Services& svc, ApiRoute route);
 

@@ -1,7 +1,6 @@
 // The buyer's library (R-CHK-4): purchases with their files, links, support material and
 // license keys; signed download links that expire within 15 minutes; the download itself,
 // which re-checks the entitlement every time. Plus the seller's access actions.
-#include <fstream>
 #include <memory>
 
 #include "api/v1/context.hpp"
@@ -15,7 +14,6 @@
 #include "modules/entitlements/entitlements.hpp"
 #include "modules/licenses/licenses.hpp"
 #include "modules/stores/stores.hpp"
-#include "platform/files/files.hpp"
 
 namespace sd::api {
 namespace {
@@ -127,12 +125,6 @@ Result<http::Response> create_link(Ctx& ctx) {
   return json_ok({{"url", "/d/" + token}, {"expires_at", format_rfc3339(expires)}}, 201);
 }
 
-std::string safe_filename(std::string_view name) {
-  std::string out;
-  for (char c : name) out += (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) ? '_' : c;
-  return out;
-}
-
 // GET /d/{token}: verify the signature and expiry, re-check the entitlement, count, stream.
 http::Response download(Services& svc, http::Request& req) {
   const auto now = svc.clock->now();
@@ -147,24 +139,11 @@ http::Response download(Services& svc, http::Request& req) {
     return *f;
   });
   if (!file) return error_to_response(file.error());
-  auto path = files::store_in(svc.data_dir).path_of(file->storage_key);
-  if (!path) return error_to_response(path.error());
-  auto in = std::make_shared<std::ifstream>(*path, std::ios::binary);
-  if (!*in) return http::error_response(404, "file_missing", "the file is not available");
-  http::Response resp;
-  resp.set_header("Content-Type", file->content_type.empty() ? "application/octet-stream"
-                                                              : file->content_type);
-  resp.set_header("Content-Disposition",
-                  "attachment; filename=\"" + safe_filename(file->filename) + "\"");
-  resp.set_header("Cache-Control", "private, no-store");
-  resp.set_header("X-Content-Type-Options", "nosniff");
-  resp.stream = [in](std::string& out) {
-    out.resize(256 * 1024);
-    in->read(out.data(), static_cast<std::streamsize>(out.size()));
-    out.resize(static_cast<size_t>(in->gcount()));
-    return !out.empty();
-  };
-  return resp;
+  auto resp = stored_file_response(svc.data_dir, file->storage_key, file->content_type, false,
+                                   file->filename);
+  if (!resp) return error_to_response(resp.error());
+  resp->set_header("Cache-Control", "private, no-store");
+  return std::move(*resp);
 }
 
 // Seller: revoke or restore a buyer's access (and license key), or reset download counts.
