@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
-import { logIn, startHarness } from './support/harness.mjs';
+import { logIn, startHarness, uniqueCard } from './support/harness.mjs';
 
 const skip = process.env.SHOPDESK_URL ? false : 'needs the real server (SHOPDESK_URL) in --test-mode';
 let h;
@@ -20,17 +20,6 @@ before(async () => {
 after(async () => {
   await h?.stop();
 });
-
-/** A Luhn-valid test card of its own (a block covers every account that shared a card). */
-function uniqueCard() {
-  const digits = [4, ...Array.from({ length: 14 }, () => Math.floor(Math.random() * 10))];
-  const sum = digits.reduce((acc, d, i) => {
-    const double = (digits.length - i) % 2 === 1;
-    const v = double ? d * 2 : d;
-    return acc + (v > 9 ? v - 9 : v);
-  }, 0);
-  return [...digits, (10 - (sum % 10)) % 10].join('');
-}
 
 /** Signs a buyer up and buys `product`; returns {email, password, name, orderId}. */
 async function buyer(store, product, name) {

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
-import { logIn, startHarness } from './support/harness.mjs';
+import { logIn, startHarness, uniqueCard } from './support/harness.mjs';
 
 const skip = process.env.SHOPDESK_URL ? false : 'needs the real server (SHOPDESK_URL) in --test-mode';
 let h;
@@ -18,21 +18,6 @@ before(async () => {
 after(async () => {
   await h?.stop();
 });
-
-/**
- * A Luhn-valid test card number of its own (Visa prefix): a block covers every account that paid
- * with the blocked buyer's card, so the buyers of this file must not share the demo store's cards.
- */
-function uniqueCard() {
-  const digits = [4, ...Array.from({ length: 14 }, () => Math.floor(Math.random() * 10))];
-  const sum = digits.reduce((acc, d, i) => {
-    // Doubling every second digit from the right, counting the check digit still to come.
-    const double = (digits.length - i) % 2 === 1;
-    const v = double ? d * 2 : d;
-    return acc + (v > 9 ? v - 9 : v);
-  }, 0);
-  return [...digits, (10 - (sum % 10)) % 10].join('');
-}
 
 /** A buyer account with a session of its own, able to check out through the API. */
 async function newBuyer(label) {

@@ -98,3 +98,18 @@ export async function logIn(page, email, password) {
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
 }
+
+/**
+ * A Luhn-valid test card number of its own (Visa prefix): a block covers every account that paid
+ * with the blocked buyer's card, so e2e buyers must not share the demo store's cards or each other's.
+ */
+export function uniqueCard() {
+  const digits = [4, ...Array.from({ length: 14 }, () => Math.floor(Math.random() * 10))];
+  const sum = digits.reduce((acc, d, i) => {
+    // Doubling every second digit from the right, counting the check digit still to come.
+    const double = (digits.length - i) % 2 === 1;
+    const v = double ? d * 2 : d;
+    return acc + (v > 9 ? v - 9 : v);
+  }, 0);
+  return [...digits, (10 - (sum % 10)) % 10].join('');
+}
