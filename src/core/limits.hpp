@@ -46,6 +46,10 @@ inline constexpr int db_sqlite_wal_autocheckpoint_pages = 8000;
 // Sales view: answers of the list kept in memory (per process, bytes), and summaries by filter.
 inline constexpr size_t sales_cache_bytes_max = 8 * 1024 * 1024;
 inline constexpr size_t sales_cached_summaries_max = 4096;
+// Answers of the API's fast path replayed while the database is unchanged (per route; see
+// api/v1/context.cpp): at most this many, holding at most this many body bytes.
+inline constexpr size_t fast_path_memo_entries_max = 1024;
+inline constexpr size_t fast_path_memo_bytes_max = 8 * 1024 * 1024;
 
 // Accounts
 inline constexpr size_t password_bytes_min = 8;

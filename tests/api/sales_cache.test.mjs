@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, before, after } from './support/test.mjs';
 import { serverHooks, startServer } from './support/server.mjs';
-import { Client, expectStatus, createToken } from './support/client.mjs';
+import { Client, expectStatus, createToken, login } from './support/client.mjs';
 import { expectList } from './support/assert.mjs';
 import { createShop, buy, withCsrf, advanceClock } from './support/selling.mjs';
 
@@ -177,6 +177,27 @@ describe('sales answers cache', () => {
       second.cleanup();
     }
   });
+  // On SQLite an answer made on the fast path is replayed while nothing at all commits to the
+  // database (docs/ARCHITECTURE.md); revoking a token or signing out is such a commit.
+  test('a revoked token or a signed-out session is refused at once, though its answer was just replayed', async () => {
+    const tok = await createToken(shop.client, 'revoked-soon');
+    const tokenClient = new Client(srv.url, { bearer: tok.token });
+    await twice(tokenClient, 'limit=4');
+    await twice(tokenClient, 'limit=4');
+    expectStatus(await shop.client.delete(`/api/v1/api-tokens/${tok.id}`), 200);
+    assert.equal((await tokenClient.get('/api/v1/sales?limit=4')).status, 401, 'revoked token');
+
+    const session = new Client(srv.url);
+    await login(session, shop.seller.email, shop.seller.password);
+    await twice(session, 'limit=4');
+    await twice(session, 'limit=4');
+    const cookie = session.session;
+    expectStatus(await session.post('/api/v1/auth/logout', undefined), 200);
+    const replay = new Client(srv.url);
+    replay.cookies.set('sd_session', cookie);
+    assert.equal((await replay.get('/api/v1/sales?limit=4')).status, 401, 'signed-out session');
+  });
+
   test('refund → the status and summaries change at once, and again when it settles', async () => {
     const { order } = await buy(srv.url, shop, [{ product: 'app' }, { product: 'book' }], DE);
     const q = `q=${encodeURIComponent(order.id)}`;
@@ -219,5 +240,16 @@ describe('sales answers cache', () => {
     const refunded = await list(bearer, 'status=refunded&limit=100');
     assert.ok(refunded.json.summary.count >= refunded0 + 2, 'the settled lines count as refunded');
     assert.equal(refunded.json.summary.count, refunded.json.data.length);
+  });
+
+  // Last: it moves the clock past a session's idle limit (the replay's own time bound is
+  // checked by the FastPathMemo unit tests: here the clock's move is itself a commit).
+  test('a session past its idle limit is refused, though nothing was written since its answer', async () => {
+    const session = new Client(srv.url);
+    await login(session, shop.seller.email, shop.seller.password);
+    await twice(session, 'limit=2');
+    await twice(session, 'limit=2');
+    await advanceClock(srv.server, 7 * 24 * 3600 + 60);
+    assert.equal((await session.get('/api/v1/sales?limit=2')).status, 401);
   });
 });

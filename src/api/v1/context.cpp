@@ -1,5 +1,7 @@
 #include "api/v1/context.hpp"
 
+#include "api/v1/response_cache.hpp"
+
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -114,34 +116,59 @@ Result<void> authenticate(Ctx& ctx) {
   return {};
 }
 
+// What identifies a fast-path request: the credentials by their digest (no secret is kept).
+std::string memo_key(const http::Request& req, const Credentials& creds) {
+  std::string key = creds.bearer ? "b" + crypto::sha256_hex(*creds.bearer)
+                                 : "c" + crypto::sha256_hex(*creds.cookie);
+  key += req.method == http::Method::head ? " HEAD " : " GET ";
+  key += req.target;
+  if (auto inm = req.header("if-none-match")) {
+    key += '\n';
+    key += *inm;
+  }
+  return key;
+}
+
 // The fast path of a route with `cached` (on the I/O thread): only a plain GET whose caller
 // resolves, with nothing to write (no touch) and every access check passed, in one read
 // transaction that needs no waiting; anything else goes the usual way, on a worker. The caller
 // is resolved to ids only (the same checks as `resolve`, without reading the user or store).
-std::optional<http::Response> try_cached(Services& svc, const ApiRoute& route,
+// An answer made here is replayed from `memo` while the database is unchanged.
+std::optional<http::Response> try_cached(Services& svc, const ApiRoute& route, FastPathMemo& memo,
                                          http::Request& req) {
   if (req.method != http::Method::get && req.method != http::Method::head) return std::nullopt;
   if (!req.body.empty()) return std::nullopt;
   auto creds = credentials(req);
   if (!creds || (!creds->bearer && !creds->cookie)) return std::nullopt;
-  std::optional<http::Response> out;
   const auto now = svc.clock->now();
+  // Read before the transaction starts: if it is still the same later, nothing committed
+  // between this moment and then, so the transaction saw exactly that state.
+  const auto stamp = svc.db->change_stamp();
+  std::string key;
+  if (stamp) {
+    key = memo_key(req, *creds);
+    if (auto kept = memo.find(key, *stamp, now)) return *kept;
+  }
+  std::optional<http::Response> out;
+  Micros recheck_at = now;
   auto ran = svc.db->try_read_work([&](db::Tx& tx) -> Result<void> {
-    bool touch = false;
-    const auto user_id =
-        creds->bearer ? SD_TRY(accounts::api_token_user_id(tx, *creds->bearer, now, &touch))
-                      : SD_TRY(accounts::session_user_id(tx, *creds->cookie, now, &touch));
-    if (!user_id || touch) return {};
-    CachedCtx ctx{req, *user_id, 0};
+    const auto caller = creds->bearer ? SD_TRY(accounts::api_token_caller(tx, *creds->bearer, now))
+                                      : SD_TRY(accounts::session_caller(tx, *creds->cookie, now));
+    if (!caller || caller->touch) return {};
+    CachedCtx ctx{req, caller->user_id, 0};
     if (route.access == Access::seller) {
-      const auto store_id = SD_TRY(stores::find_store_id_by_owner(tx, *user_id));
+      const auto store_id = SD_TRY(stores::find_store_id_by_owner(tx, caller->user_id));
       if (!store_id) return {};
       ctx.store_id = *store_id;
     }
     out = route.cached(ctx, tx);
+    recheck_at = caller->recheck_at;
     return {};
   });
   if (!ran || !*ran) return std::nullopt;
+  if (out && stamp) {
+    memo.put(std::move(key), *stamp, recheck_at, std::make_shared<const http::Response>(*out));
+  }
   return out;
 }
 
@@ -318,7 +345,10 @@ void add_api_route(http::Router& router, Services& svc, ApiRoute route) {
   r.body_bytes_max = shared->body_bytes_max;
   r.handler = [&svc, shared](http::Request& req) { return run_pipeline(svc, *shared, req); };
   if (shared->cached) {
-    r.try_inline = [&svc, shared](http::Request& req) { return try_cached(svc, *shared, req); };
+    r.try_inline = [&svc, shared, memo = std::make_shared<FastPathMemo>(limits::fast_path_memo_entries_max,
+                                                              limits::fast_path_memo_bytes_max)](http::Request& req) {
+      return try_cached(svc, *shared, *memo, req);
+    };
   }
   router.add(std::move(r));
 }

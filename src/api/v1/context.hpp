@@ -44,7 +44,8 @@ struct CachedCtx {
   int64_t store_id = 0;  // 0 when the caller owns no store
 };
 // An answer from memory for a GET, in the read transaction the caller was resolved in;
-// nothing = let the handler answer.
+// nothing = let the handler answer. It must depend only on the database, the caller and the
+// request (not on the time): an answer is replayed while the database is unchanged.
 using CachedHandler = std::function<std::optional<http::Response>(const CachedCtx&, db::Tx&)>;
 
 struct ApiRoute {

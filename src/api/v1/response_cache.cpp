@@ -51,6 +51,38 @@ size_t ResponseCache::bytes() const {
   return bytes_;
 }
 
+std::shared_ptr<const http::Response> FastPathMemo::find(const std::string& key,
+                                                         const db::ChangeStamp& stamp, Micros now) {
+  std::lock_guard lock(mu_);
+  auto it = items_.find(key);
+  if (it == items_.end() || it->second.stamp != stamp || now >= it->second.recheck_at)
+    return nullptr;
+  return it->second.response;
+}
+
+void FastPathMemo::put(std::string key, const db::ChangeStamp& stamp, Micros recheck_at,
+                       std::shared_ptr<const http::Response> response) {
+  const size_t cost = key.size() + response->body.size() +
+                      (response->shared_body ? response->shared_body->size() : 0);
+  std::lock_guard lock(mu_);
+  if (auto it = items_.find(key); it != items_.end()) {
+    bytes_ -= it->second.cost;
+    items_.erase(it);
+  }
+  if (cost > bytes_max_) return;
+  if (items_.size() >= entries_max_ || bytes_ + cost > bytes_max_) {
+    items_.clear();
+    bytes_ = 0;
+  }
+  bytes_ += cost;
+  items_.emplace(std::move(key), Item{stamp, recheck_at, std::move(response), cost});
+}
+
+size_t FastPathMemo::size() const {
+  std::lock_guard lock(mu_);
+  return items_.size();
+}
+
 std::string etag_of(std::string_view body) {
   // FNV-1a over 8-byte words (then the tail): a stable hash, fast enough for a page.
   uint64_t h = 14695981039346656037ull;

@@ -15,6 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.hpp"
+#include "platform/db/database.hpp"
+#include "platform/http/http.hpp"
+
 namespace sd::api {
 
 class ResponseCache {
@@ -47,6 +51,36 @@ class ResponseCache {
   size_t bytes_ = 0;
   std::list<Slot> lru_;  // most recently used first
   std::unordered_map<std::string, std::list<Slot>::iterator> index_;
+};
+
+// The API fast path's answers kept for the database state they were made in
+// (db::Database::change_stamp): while nothing has committed since, and the caller's checks
+// cannot have changed with time alone (before `recheck_at`), the same request gets the same
+// answer again without a read transaction. Bounded by count and body bytes (forgotten all at
+// once when full: each costs one read transaction to remake). Thread-safe.
+class FastPathMemo {
+ public:
+  FastPathMemo(size_t entries_max, size_t bytes_max)
+      : entries_max_(entries_max), bytes_max_(bytes_max) {}
+  // The answer kept under `key`, if it was made at `stamp` and `now` is before its recheck_at.
+  std::shared_ptr<const http::Response> find(const std::string& key, const db::ChangeStamp& stamp,
+                                             Micros now);
+  void put(std::string key, const db::ChangeStamp& stamp, Micros recheck_at,
+           std::shared_ptr<const http::Response> response);
+  size_t size() const;
+
+ private:
+  struct Item {
+    db::ChangeStamp stamp;
+    Micros recheck_at = 0;
+    std::shared_ptr<const http::Response> response;
+    size_t cost = 0;
+  };
+  mutable std::mutex mu_;
+  size_t entries_max_;
+  size_t bytes_max_;
+  size_t bytes_ = 0;
+  std::unordered_map<std::string, Item> items_;
 };
 
 // A strong ETag for a body ("…" with 16 hex digits of a 64-bit hash of it).

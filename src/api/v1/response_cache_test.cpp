@@ -59,6 +59,48 @@ TEST(ResponseCache, EtagsAndIfNoneMatch) {
   EXPECT_FALSE(etag_matches("", a));
 }
 
+std::shared_ptr<const http::Response> body_response(std::string body) {
+  http::Response r;
+  r.body = std::move(body);
+  return std::make_shared<const http::Response>(std::move(r));
+}
+
+db::ChangeStamp stamp_of(uint32_t n) {
+  db::ChangeStamp s;
+  s.words[6] = n;  // the frame count's place in a WAL-index header
+  return s;
+}
+
+TEST(FastPathMemo, ReplaysOnlyForTheSameStateAndBeforeTheRecheckTime) {
+  FastPathMemo memo(16, 1 << 20);
+  memo.put("k", stamp_of(1), 1000, body_response("one"));
+  auto hit = memo.find("k", stamp_of(1), 999);
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->body, "one");
+  EXPECT_FALSE(memo.find("k", stamp_of(2), 999)) << "something committed since";
+  EXPECT_FALSE(memo.find("k", stamp_of(1), 1000)) << "the caller's checks are due again";
+  EXPECT_FALSE(memo.find("other", stamp_of(1), 0)) << "another request";
+  // A newer answer for the key replaces the older.
+  memo.put("k", stamp_of(2), 5000, body_response("two"));
+  EXPECT_FALSE(memo.find("k", stamp_of(1), 999));
+  EXPECT_EQ(memo.find("k", stamp_of(2), 4999)->body, "two");
+  EXPECT_EQ(memo.size(), 1u);
+}
+
+TEST(FastPathMemo, StaysWithinItsCountAndBytes) {
+  FastPathMemo memo(4, 100);
+  for (int i = 0; i < 10; ++i) {
+    memo.put("k" + std::to_string(i), stamp_of(1), 10, body_response("x"));
+    EXPECT_LE(memo.size(), 4u);
+  }
+  EXPECT_TRUE(memo.find("k9", stamp_of(1), 0)) << "the newest is kept";
+  memo.put("big", stamp_of(1), 10, body_response(std::string(200, 'b')));
+  EXPECT_FALSE(memo.find("big", stamp_of(1), 0)) << "larger than the whole budget: not kept";
+  for (int i = 0; i < 5; ++i) memo.put("m" + std::to_string(i), stamp_of(1), 10, body_response(std::string(40, 'm')));
+  EXPECT_LE(memo.size(), 2u) << "at most 100 bytes of keys and bodies";
+  EXPECT_TRUE(memo.find("m4", stamp_of(1), 0));
+}
+
 TEST(JsonString, WritesWhatNlohmannDumps) {
   std::mt19937 rng(42);
   const std::vector<std::string> pieces = {"a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\b",

@@ -98,12 +98,17 @@ Result<void> revoke_api_token(db::Tx& tx, int64_t user_id, std::string_view publ
 Result<std::optional<Principal>> resolve_api_token(db::Tx& tx, std::string_view secret,
                                                    Micros now, bool* touch);
 Result<void> touch_api_token(db::Tx& tx, int64_t token_id, Micros now);
-// The user id behind a live bearer token or session cookie (the same checks as the resolve_*
-// functions, without reading the user): for fast paths that need only ids.
-Result<std::optional<int64_t>> api_token_user_id(db::Tx& tx, std::string_view secret, Micros now,
-                                                 bool* touch);
-Result<std::optional<int64_t>> session_user_id(db::Tx& tx, std::string_view cookie_token,
-                                               Micros now, bool* touch);
+// The user behind a live bearer token or session cookie (the same checks as the resolve_*
+// functions, without reading the user), for fast paths that need only ids: `touch` as there,
+// and `recheck_at`, the first moment at which the answer or `touch` can change with time alone.
+struct CallerId {
+  int64_t user_id = 0;
+  bool touch = false;
+  Micros recheck_at = 0;
+};
+Result<std::optional<CallerId>> api_token_caller(db::Tx& tx, std::string_view secret, Micros now);
+Result<std::optional<CallerId>> session_caller(db::Tx& tx, std::string_view cookie_token,
+                                               Micros now);
 
 // Refuses (429) when any key is over its limit in the current window.
 Result<void> check_login_throttle(db::Tx& tx, std::string_view account_key,

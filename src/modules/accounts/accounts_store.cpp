@@ -1,4 +1,7 @@
 // SQL of the accounts module, and nothing else.
+#include <algorithm>
+#include <array>
+
 #include "core/ids.hpp"
 #include "core/limits.hpp"
 #include "core/validation.hpp"
@@ -201,12 +204,15 @@ Result<std::optional<Principal>> resolve_api_token(db::Tx& tx, std::string_view 
 
 namespace {
 
-// (user id, last used or seen) of the first row, read straight from the statement.
-Result<std::optional<std::pair<int64_t, Micros>>> id_and_time(db::Tx& tx, std::string_view sql,
-                                                              db::Params params) {
-  std::optional<std::pair<int64_t, Micros>> out;
+// The first row's columns as integers (NULL as INT64_MIN), read straight from the statement.
+template <size_t N>
+Result<std::optional<std::array<int64_t, N>>> first_ints(db::Tx& tx, std::string_view sql,
+                                                         db::Params params) {
+  std::optional<std::array<int64_t, N>> out;
   SD_TRY_VOID(tx.each(sql, params, [&](const db::RowView& r) {
-    out = std::pair<int64_t, Micros>{r.i64(0), r.is_null(1) ? INT64_MIN : r.i64(1)};
+    std::array<int64_t, N> v{};
+    for (size_t i = 0; i < N; ++i) v[i] = r.is_null(i) ? INT64_MIN : r.i64(i);
+    out = v;
     return false;
   }));
   return out;
@@ -214,34 +220,37 @@ Result<std::optional<std::pair<int64_t, Micros>>> id_and_time(db::Tx& tx, std::s
 
 }  // namespace
 
-Result<std::optional<int64_t>> api_token_user_id(db::Tx& tx, std::string_view secret, Micros now,
-                                                 bool* touch) {
-  auto row = SD_TRY(id_and_time(tx,
-                                "SELECT u.id, t.last_used_at FROM api_tokens t JOIN users u ON "
-                                "u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-                                {secret_hash(secret)}));
-  if (!row) return std::optional<int64_t>{};
-  if (touch != nullptr) {
-    *touch = row->second == INT64_MIN ||
-             now - row->second > limits::session_touch_interval_seconds * kMicrosPerSecond;
-  }
-  return std::optional<int64_t>{row->first};
+Result<std::optional<CallerId>> api_token_caller(db::Tx& tx, std::string_view secret, Micros now) {
+  auto row = SD_TRY(first_ints<2>(tx,
+                                  "SELECT u.id, t.last_used_at FROM api_tokens t JOIN users u ON "
+                                  "u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                                  {secret_hash(secret)}));
+  if (!row) return std::optional<CallerId>{};
+  const auto [user_id, last_used] = *row;
+  constexpr Micros kTouch = limits::session_touch_interval_seconds * kMicrosPerSecond;
+  CallerId c{user_id, last_used == INT64_MIN || now - last_used > kTouch, now};
+  if (!c.touch) c.recheck_at = last_used + kTouch;
+  return std::optional<CallerId>{c};
 }
 
-Result<std::optional<int64_t>> session_user_id(db::Tx& tx, std::string_view cookie_token,
-                                               Micros now, bool* touch) {
-  const Micros idle_min = now - limits::session_idle_seconds * kMicrosPerSecond;
-  const Micros created_min = now - limits::session_absolute_seconds * kMicrosPerSecond;
-  auto row = SD_TRY(id_and_time(
+Result<std::optional<CallerId>> session_caller(db::Tx& tx, std::string_view cookie_token,
+                                               Micros now) {
+  constexpr Micros kIdle = limits::session_idle_seconds * kMicrosPerSecond;
+  constexpr Micros kAbsolute = limits::session_absolute_seconds * kMicrosPerSecond;
+  constexpr Micros kTouch = limits::session_touch_interval_seconds * kMicrosPerSecond;
+  auto row = SD_TRY(first_ints<3>(
       tx,
-      "SELECT u.id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id "
+      "SELECT u.id, s.last_seen_at, s.created_at FROM sessions s JOIN users u ON u.id = s.user_id "
       "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.last_seen_at > $2 "
       "AND s.created_at > $3",
-      {secret_hash(cookie_token), idle_min, created_min}));
-  if (!row) return std::optional<int64_t>{};
-  if (touch != nullptr)
-    *touch = now - row->second > limits::session_touch_interval_seconds * kMicrosPerSecond;
-  return std::optional<int64_t>{row->first};
+      {secret_hash(cookie_token), now - kIdle, now - kAbsolute}));
+  if (!row) return std::optional<CallerId>{};
+  const auto [user_id, last_seen, created] = *row;
+  CallerId c{user_id, now - last_seen > kTouch, now};
+  // Still live while now < last_seen + kIdle and now < created + kAbsolute; the touch comes
+  // due before the idle limit (kTouch < kIdle).
+  if (!c.touch) c.recheck_at = std::min(last_seen + kTouch, created + kAbsolute);
+  return std::optional<CallerId>{c};
 }
 
 Result<void> touch_api_token(db::Tx& tx, int64_t token_id, Micros now) {

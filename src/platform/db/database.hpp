@@ -2,6 +2,7 @@
 // SQL uses `$1, $2, …` placeholders on both back ends; dialect differences stay in platform/db.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -123,6 +124,12 @@ struct PoolStats {
   int64_t retries_total = 0;        // busy / serialization retries
 };
 
+// See Database::change_stamp.
+struct ChangeStamp {
+  std::array<uint32_t, 12> words{};
+  bool operator==(const ChangeStamp&) const = default;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -148,6 +155,10 @@ class Database {
   // Cheap liveness probe for /readyz.
   virtual Result<void> ping() = 0;
   virtual PoolStats stats() const = 0;
+  // A fingerprint of the committed state, read without a transaction: two equal stamps mean
+  // that no transaction of any connection, in any process, committed between the two reads.
+  // None when the back end cannot tell cheaply (PostgreSQL) or a commit is being published.
+  virtual std::optional<ChangeStamp> change_stamp() const { return std::nullopt; }
 
   // Typed helpers: `auto user = db.write<User>([&](Tx& tx) -> Result<User> {...});`
   template <class T, class F>

@@ -2,6 +2,7 @@
 // database named by SHOPDESK_TEST_PG_URL; skipped when it is not set).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -557,6 +558,55 @@ TEST_P(DbTest, TryReadRunsWithoutWaitingOnSqliteOnly) {
     return {};
   }));
   EXPECT_EQ(scanned, 1);
+}
+
+TEST_P(DbTest, ChangeStampMovesWithEveryCommitOnSqliteOnly) {
+  script("CREATE TABLE t (v INTEGER)");
+  const auto first = db_->change_stamp();
+  if (pg()) {
+    EXPECT_FALSE(first.has_value()) << "PostgreSQL cannot tell without a round trip";
+    return;
+  }
+  ASSERT_TRUE(first.has_value());
+  auto insert = [](int64_t v) {
+    return [v](Tx& tx) -> Result<void> {
+      SD_TRY(tx.exec("INSERT INTO t (v) VALUES ($1)", {v}));
+      return {};
+    };
+  };
+  // Reads and a write that fails commit nothing.
+  EXPECT_EQ(scalar("SELECT count(*) FROM t"), 0);
+  EXPECT_FALSE(db_->write_work([](Tx& tx) -> Result<void> {
+    SD_TRY(tx.exec("INSERT INTO nope (v) VALUES (1)"));
+    return {};
+  }));
+  EXPECT_EQ(db_->change_stamp(), first);
+  // A commit through this database.
+  must(db_->write_work(insert(1)));
+  const auto second = db_->change_stamp();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(*second, *first);
+  // A commit through another database object (connections of its own, as another process's):
+  // this one's stamp moves too, and both read the same.
+  auto other = reopen();
+  EXPECT_EQ(other->change_stamp(), second);
+  must(other->write_work(insert(2)));
+  const auto third = db_->change_stamp();
+  ASSERT_TRUE(third.has_value());
+  EXPECT_NE(*third, *second);
+  EXPECT_EQ(other->change_stamp(), third);
+  // Every commit gives a stamp never seen before (also across WAL checkpoints and restarts).
+  std::vector<ChangeStamp> seen{*first, *second, *third};
+  for (int64_t i = 0; i < 300; ++i) {
+    // The WAL emptied midway: the next commit starts it over (frame count back to zero).
+    if (i == 150) script("PRAGMA wal_checkpoint(TRUNCATE)");
+    must((i % 2 ? *db_ : *other).write_work(insert(i)));
+    const auto now = db_->change_stamp();
+    ASSERT_TRUE(now.has_value());
+    EXPECT_EQ(std::find(seen.begin(), seen.end(), *now), seen.end()) << "after commit " << i;
+    seen.push_back(*now);
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM t"), 302);
 }
 
 TEST_P(DbTest, EmbeddedMigrationsApplyAndAreIdempotent) {

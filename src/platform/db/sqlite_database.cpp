@@ -1,7 +1,11 @@
 // SQLite back end. See README.md for the group-commit design.
 #include "platform/db/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -319,6 +323,51 @@ class SqliteTx final : public Tx {
   Deferred* deferred_;
 };
 
+// The WAL-index header at the start of the database's -shm file (https://sqlite.org/walformat.html,
+// "The WAL-Index Header"), mapped read-only. SQLite keeps two copies of its 48 bytes: a commit
+// writes the second copy, then the first; a reader reads the first, then the second, and trusts
+// them only when they are equal. Every commit changes them (the frame count and a change
+// counter), and every process using the database shares the file, so equal copies read at two
+// moments mean nothing committed in between. The format is shared by every SQLite version that
+// may open the database at the same time, so it does not change.
+class WalIndexHeader {
+ public:
+  // Null when there is no -shm file to map (not in WAL mode, an in-memory database).
+  static std::unique_ptr<WalIndexHeader> map(const char* db_file) {
+    if (db_file == nullptr || *db_file == '\0') return nullptr;
+    const std::string shm = std::string(db_file) + "-shm";
+    const int fd = ::open(shm.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    void* p = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(kBytes))
+      p = ::mmap(nullptr, kBytes, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return nullptr;
+    return std::unique_ptr<WalIndexHeader>(new WalIndexHeader(static_cast<const uint32_t*>(p)));
+  }
+  ~WalIndexHeader() { ::munmap(const_cast<uint32_t*>(words_), kBytes); }
+  WalIndexHeader(const WalIndexHeader&) = delete;
+  WalIndexHeader& operator=(const WalIndexHeader&) = delete;
+
+  std::optional<ChangeStamp> read() const {
+    ChangeStamp first, second;
+    for (size_t i = 0; i < kWords; ++i) first.words[i] = __atomic_load_n(words_ + i, __ATOMIC_ACQUIRE);
+    for (size_t i = 0; i < kWords; ++i)
+      second.words[i] = __atomic_load_n(words_ + kWords + i, __ATOMIC_ACQUIRE);
+    // Unequal: a commit is being published. Byte 12 is isInit: not yet initialised.
+    const auto* bytes = reinterpret_cast<const unsigned char*>(first.words.data());
+    if (first != second || bytes[12] == 0) return std::nullopt;
+    return first;
+  }
+
+ private:
+  static constexpr size_t kWords = 12;  // one copy: 48 bytes
+  static constexpr size_t kBytes = 2 * kWords * sizeof(uint32_t);
+  explicit WalIndexHeader(const uint32_t* words) : words_(words) {}
+  const uint32_t* words_;
+};
+
 class SqliteDatabase final : public Database {
  public:
   static Result<std::unique_ptr<Database>> open(const std::string& path, bool bulk_load) {
@@ -363,6 +412,7 @@ class SqliteDatabase final : public Database {
                                       std::to_string(limits::db_sqlite_scan_cache_kib) + ";"));
       db->scanners_.idle.push_back(std::move(scanner));
     }
+    if (!bulk_load) db->wal_index_ = WalIndexHeader::map(sqlite3_db_filename(db->writer_->handle(), "main"));
     try {
       if (db->checkpointer_) {
         db->checkpoint_thread_ = std::thread([raw = db.get()] {
@@ -396,6 +446,10 @@ class SqliteDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::sqlite; }
+
+  std::optional<ChangeStamp> change_stamp() const override {
+    return wal_index_ ? wal_index_->read() : std::nullopt;
+  }
 
   Result<void> write_work(const Work& work) override {
     Job job;
@@ -715,6 +769,7 @@ class SqliteDatabase final : public Database {
 
   enum class Checkpoint { idle, wanted, running, done };
 
+  std::unique_ptr<WalIndexHeader> wal_index_;  // null: no change stamps
   std::unique_ptr<Conn> writer_;  // used only by writer_thread_ once it runs
   std::thread writer_thread_;
   std::unique_ptr<Conn> checkpointer_;  // used only by checkpoint_thread_
