@@ -206,6 +206,14 @@ describe('sales view', () => {
     }
     // Both spellings find the same two customers (José Núñez and Ana Nuñez).
     assert.equal(new Set(matches('nunez').map((l) => l.email)).size, 2);
+    // A whole order id, in any case, goes straight to its order (the `order` plan); a part of
+    // one is searched like any fragment.
+    const id = lines[0].order_id;
+    for (const [q, order] of [[id, true], [id.toLowerCase(), true], [id.slice(0, 9), false]]) {
+      const res = await shop.client.get(`/api/v1/sales?q=${encodeURIComponent(q)}`);
+      expectStatus(res, 200);
+      assert.equal(res.headers.get('sales-search-plan') === 'order', order, `plan for ${q}`);
+    }
   });
 
   test('filters: status, product, tier, country, dates, amounts, and combinations', async () => {

@@ -6,7 +6,7 @@
 // domain), product title or license key, ignoring case and accents: both the row's text and the
 // query go through `normalise`. How a search runs depends on how selective it is (see
 // sales_store.cpp): a broad fragment walks the store's newest-first index with a substring test,
-// a selective one goes through the trigram index.
+// a selective one goes through the trigram index, and a whole order id finds that order's lines.
 #pragma once
 
 #include <cstdint>
@@ -190,7 +190,7 @@ struct Page {
   std::vector<SaleRow> rows;
   bool has_more = false;
   std::optional<Cursor> next;  // set when has_more
-  const char* plan = "";       // how the search ran: "index", "walk" or "trigram"
+  const char* plan = "";       // how the search ran: "index", "walk", "trigram" or "order"
 };
 
 Result<Page> list(db::Tx& tx, int64_t store_id, const Filter& f, Sort sort, int limit,
