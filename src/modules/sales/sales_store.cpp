@@ -19,6 +19,11 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <thread>
+#include <system_error>
+#include <mutex>
+#include <map>
+#include <condition_variable>
 
 #include "core/assert.hpp"
 #include "modules/sales/sales.hpp"
@@ -332,19 +337,30 @@ std::string keyset_sql(Sql& q, Sort sort, const Cursor& c) {
          " OR line_id" + op + id + ")";
 }
 
+// The rows at or before the cursor in sort order (" AND …"): the end of a CSV range.
+std::string until_sql(Sql& q, Sort sort, const Cursor& c) {
+  const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
+  const bool desc = sort == Sort::created_desc || sort == Sort::total_desc;
+  const std::string col = by_total ? "total_minor" : "created_at";
+  const std::string k0 = q.bind(c.key), k1 = q.bind(c.key), id = q.bind(c.line_id);
+  return " AND " + col + (desc ? " >= " : " <= ") + k0 + " AND (" + col + (desc ? " > " : " < ") +
+         k1 + " OR line_id" + (desc ? " >= " : " <= ") + id + ")";
+}
+
 Cursor cursor_after(const SaleRow& r, Sort sort) {
   const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
   return Cursor{by_total ? r.total_minor : r.created_at, r.line_id};
 }
 
-// SELECT `columns` of the rows the filter matches after `after` (and up to `max_line_id`), in
-// sort order, at most `limit` rows, with the plan's search condition.
+// SELECT `columns` of the rows the filter matches after `after` (and up to `max_line_id`, and
+// at or before `until`), in sort order, at most `limit` rows, with the plan's search condition.
 std::string select_sql(Sql& q, db::Dialect d, int64_t store_id, const Filter& f, Sort sort,
                        int64_t limit, const std::optional<Cursor>& after,
                        std::optional<int64_t> max_line_id, const Search& search,
-                       const char* columns) {
+                       const char* columns, const std::optional<Cursor>& until = std::nullopt) {
   std::string where = search_sql(q, d, f, search, store_id) + filter_sql(q, f);
   if (after) where += keyset_sql(q, sort, *after);
+  if (until) where += until_sql(q, sort, *until);
   if (max_line_id) where += " AND line_id <= " + q.bind(*max_line_id);
   const std::string lim = q.bind(limit);
   return std::string("SELECT ") + columns + " FROM sales WHERE " + where + q.unused() +
@@ -800,6 +816,150 @@ constexpr const char* kCsvColumns =
     "created_at, quantity, unit_price_minor, tax_minor, tax_rate_ppm, total_minor, "
     "refunded_minor, line_id";
 
+namespace {
+
+// One CSV chunk: the rows of `q` (kCsvColumns) appended to `out`; the count and the last row's
+// cursor.
+struct ChunkMade {
+  int64_t rows = 0;
+  std::optional<Cursor> last;
+};
+
+Result<ChunkMade> make_chunk(db::Tx& tx, const Sql& q, const std::string& sql, bool by_total,
+                             std::string& out) {
+  ChunkMade made;
+  SD_TRY_VOID(q.each(tx, sql, [&](const db::RowView& r) {
+    CsvFields f;
+    f.order_public_id = r.text(0);
+    f.line_public_id = r.text(1);
+    f.customer_name = r.text(2);
+    f.customer_email = r.text(3);
+    f.country = r.text(4);
+    f.region = r.text(5);
+    f.product_title = r.text(6);
+    f.tier_name = r.text(7);
+    f.currency = r.text(8);
+    f.status = r.text(9);
+    f.payment_brand = r.text(10);
+    f.payment_last4 = r.text(11);
+    f.license_key = r.text(12);
+    f.created_at = r.i64(13);
+    f.quantity = r.i64(14);
+    f.unit_price_minor = r.i64(15);
+    f.tax_minor = r.i64(16);
+    f.tax_rate_ppm = r.i64(17);
+    f.total_minor = r.i64(18);
+    f.refunded_minor = r.i64(19);
+    append_csv_row(out, f);
+    made.last = Cursor{by_total ? f.total_minor : f.created_at, r.i64(20)};
+    ++made.rows;
+    return true;
+  }));
+  return made;
+}
+
+}  // namespace
+
+// The parallel export (no search text): the store's rows in sort order are cut into ranges of
+// `batch_rows` index entries (the end of each found by skipping that many entries of the
+// store's covering index, before the filter), and two threads make the ranges' chunks, each in
+// a scan transaction of its own, at most kAhead chunks beyond the one the reader waits for.
+// Ranges are disjoint and cover the whole order, so the chunks in range order are the document.
+struct CsvWriter::Parallel {
+  static constexpr int64_t kAhead = 3;
+  static constexpr int kThreads = 2;
+
+  struct Made {
+    std::string text;
+    int64_t rows = 0;
+    std::optional<Error> error;
+  };
+
+  CsvWriter& w;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Cursor> next_from;  // the next range starts after it (none: at the start)
+  int64_t next_index = 0;           // the next range to hand out
+  int64_t total = -1;               // ranges in all, once the last was handed out
+  int64_t wanted = 0;               // the chunk the reader waits for
+  std::map<int64_t, Made> ready;
+  bool stop = false;
+  std::vector<std::thread> threads;
+
+  explicit Parallel(CsvWriter& writer) : w(writer) {}
+
+  // The cursor of the `batch_rows`-th row after `from` (index entries only), if there is one.
+  Result<std::optional<Cursor>> range_end(db::Tx& tx, const std::optional<Cursor>& from) {
+    const bool by_total = w.sort_ == Sort::total_desc || w.sort_ == Sort::total_asc;
+    Sql q;
+    std::string where = "store_id = " + q.bind(w.store_id_);
+    if (from) where += keyset_sql(q, w.sort_, *from);
+    where += " AND line_id <= " + q.bind(*w.max_line_id_);
+    const std::string skip = q.bind(int64_t{w.batch_rows_} - 1);
+    std::optional<Cursor> end;
+    SD_TRY_VOID(q.each(tx,
+                       std::string("SELECT ") + (by_total ? "total_minor" : "created_at") +
+                           ", line_id FROM sales WHERE " + where + q.unused() + order_by(w.sort_) +
+                           " LIMIT 1 OFFSET " + skip,
+                       [&](const db::RowView& r) {
+                         end = Cursor{r.i64(0), r.i64(1)};
+                         return false;
+                       }));
+    return end;
+  }
+
+  void run() {
+    const bool by_total = w.sort_ == Sort::total_desc || w.sort_ == Sort::total_asc;
+    for (;;) {
+      int64_t index = 0;
+      std::optional<Cursor> from, until;
+      Made made;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stop || total >= 0 || next_index < wanted + kAhead; });
+        if (stop || total >= 0) return;
+        index = next_index++;
+        from = next_from;
+        auto end = w.db_.read<std::optional<Cursor>>(
+            [&](db::Tx& tx) { return range_end(tx, from); });
+        if (!end) {
+          made.error = end.error();
+          total = index + 1;
+        } else if (!*end) {
+          total = index + 1;  // the last range: to the end
+        } else {
+          until = next_from = **end;
+        }
+      }
+      if (!made.error) {
+        auto ran = w.db_.scan_work([&](db::Tx& tx) -> Result<void> {
+          made.text.clear();
+          Sql q;
+          const std::string sql =
+              select_sql(q, tx.dialect(), w.store_id_, w.filter_, w.sort_, w.batch_rows_, from,
+                         w.max_line_id_, *w.search_, kCsvColumns, until);
+          made.rows = SD_TRY(make_chunk(tx, q, sql, by_total, made.text)).rows;
+          return {};
+        });
+        if (!ran) made.error = ran.error();
+      }
+      std::lock_guard lock(mu);
+      ready.emplace(index, std::move(made));
+      cv.notify_all();
+    }
+  }
+
+  void finish() {
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    for (auto& t : threads) t.join();
+    threads.clear();
+  }
+};
+
 CsvWriter::CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bool bom,
                      int batch_rows)
     : db_(db),
@@ -809,65 +969,75 @@ CsvWriter::CsvWriter(db::Database& db, int64_t store_id, Filter f, Sort sort, bo
       bom_(bom),
       batch_rows_(batch_rows) {}
 
+CsvWriter::~CsvWriter() {
+  if (parallel_) parallel_->finish();
+}
+
 Result<bool> CsvWriter::next_chunk(std::string& out) {
   out.clear();
   if (!started_) {
     started_ = true;
     if (bom_) out += "\xEF\xBB\xBF";
     out += csv_header();
-  }
-  if (done_) return false;
-  const size_t start = out.size();
-  const bool by_total = sort_ == Sort::total_desc || sort_ == Sort::total_asc;
-  int64_t rows = 0;
-  std::optional<Cursor> last;
-  SD_TRY_VOID(db_.scan_work([&](db::Tx& tx) -> Result<void> {
-    out.resize(start);  // a work may run more than once
-    rows = 0;
-    if (!max_line_id_) {
+    SD_TRY_VOID(db_.scan_work([&](db::Tx& tx) -> Result<void> {
       auto r = SD_TRY(tx.query("SELECT COALESCE(max(line_id), 0) FROM sales WHERE store_id = $1",
                                {store_id_}));
       max_line_id_ = r.at(0).i64(0);
+      search_ = std::make_shared<const Search>(SD_TRY(choose_plan(tx, store_id_, filter_)));
+      return {};
+    }));
+    if (search_->plan == Plan::index) {
+      parallel_ = std::make_unique<Parallel>(*this);
+      try {
+        for (int i = 0; i < Parallel::kThreads; ++i)
+          parallel_->threads.emplace_back([p = parallel_.get()] { p->run(); });
+      } catch (const std::system_error&) {
+        parallel_->finish();  // no thread to spare: one chunk after another, as below
+        parallel_.reset();
+      }
     }
-    if (!search_) {
-      const Search chosen = SD_TRY(choose_plan(tx, store_id_, filter_));
-      search_ = std::make_shared<const Search>(chosen);
-    }
+  }
+  if (parallel_) return next_parallel_chunk(out);
+  if (done_) return false;
+  const size_t start = out.size();
+  const bool by_total = sort_ == Sort::total_desc || sort_ == Sort::total_asc;
+  ChunkMade made;
+  SD_TRY_VOID(db_.scan_work([&](db::Tx& tx) -> Result<void> {
+    out.resize(start);  // a work may run more than once
     Sql q;
     const std::string sql = select_sql(q, tx.dialect(), store_id_, filter_, sort_, batch_rows_,
                                        after_, max_line_id_, *search_, kCsvColumns);
-    return q.each(tx, sql, [&](const db::RowView& r) {
-      CsvFields f;
-      f.order_public_id = r.text(0);
-      f.line_public_id = r.text(1);
-      f.customer_name = r.text(2);
-      f.customer_email = r.text(3);
-      f.country = r.text(4);
-      f.region = r.text(5);
-      f.product_title = r.text(6);
-      f.tier_name = r.text(7);
-      f.currency = r.text(8);
-      f.status = r.text(9);
-      f.payment_brand = r.text(10);
-      f.payment_last4 = r.text(11);
-      f.license_key = r.text(12);
-      f.created_at = r.i64(13);
-      f.quantity = r.i64(14);
-      f.unit_price_minor = r.i64(15);
-      f.tax_minor = r.i64(16);
-      f.tax_rate_ppm = r.i64(17);
-      f.total_minor = r.i64(18);
-      f.refunded_minor = r.i64(19);
-      append_csv_row(out, f);
-      last = Cursor{by_total ? f.total_minor : f.created_at, r.i64(20)};
-      ++rows;
-      return true;
-    });
+    made = SD_TRY(make_chunk(tx, q, sql, by_total, out));
+    return {};
   }));
-  rows_ += rows;
-  if (last) after_ = last;
-  done_ = rows < batch_rows_;
+  rows_ += made.rows;
+  if (made.last) after_ = made.last;
+  done_ = made.rows < batch_rows_;
   return !done_ || !out.empty();
+}
+
+Result<bool> CsvWriter::next_parallel_chunk(std::string& out) {
+  Parallel& p = *parallel_;
+  std::unique_lock lock(p.mu);
+  if (p.total >= 0 && p.wanted >= p.total) return !out.empty();  // the header of an empty store
+  p.cv.wait(lock, [&] {
+    return p.ready.count(p.wanted) > 0 || (p.total >= 0 && p.wanted >= p.total);
+  });
+  if (p.ready.count(p.wanted) == 0) return !out.empty();
+  auto node = p.ready.extract(p.wanted);
+  ++p.wanted;
+  p.cv.notify_all();
+  lock.unlock();
+  auto& made = node.mapped();
+  if (made.error) {  // the export ends here: later calls say it is complete
+    p.finish();
+    parallel_.reset();
+    done_ = true;
+    return fail(*made.error);
+  }
+  out += made.text;
+  rows_ += made.rows;
+  return true;
 }
 
 }  // namespace sd::sales

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "modules/sales/sales.hpp"
 #include "platform/db/migrations.hpp"
@@ -42,7 +43,9 @@ class SalesStore : public ::testing::Test {
   }
 
   // `n` sales of `store` from line id `first`, a minute apart, named `name` + i.
-  void sell(int64_t store, int64_t first, int n, const std::string& name, int64_t total = 1000) {
+  // (With `at` set, all at that time.)
+  void sell(int64_t store, int64_t first, int n, const std::string& name, int64_t total = 1000,
+            std::optional<Micros> at = std::nullopt) {
     ASSERT_TRUE(db_->write<void>([&](db::Tx& tx) -> Result<void> {
       for (int i = 0; i < n; ++i) {
         SaleRow s;
@@ -51,7 +54,7 @@ class SalesStore : public ::testing::Test {
         s.order_id = first + i;
         s.order_public_id = "SD-" + std::to_string(100000 + first + i);
         s.line_public_id = "li_" + std::to_string(first + i);
-        s.created_at = (first + i) * 60'000'000;
+        s.created_at = at ? *at : (first + i) * 60'000'000;
         s.product_public_id = "prd_1";
         s.product_title = "Watercolour Brushes";
         s.tier_name = "Personal";
@@ -182,6 +185,40 @@ TEST_F(SalesStore, CsvInBatchesIsTheSameDocumentAsInOne) {
       [&](db::Tx& tx) { return list(tx, 1, all, Sort::created_desc, 100, std::nullopt); });
   for (const auto& r : page.rows) append_csv_row(expected, r);
   EXPECT_EQ(csv(1, all, Sort::created_desc, 6), expected);
+}
+
+TEST_F(SalesStore, CsvRangesCutThroughTiesAndFiltersAndLoseNothing) {
+  sell(1, 1, 30, "Tie A");                        // totals 1000..1029
+  sell(1, 201, 30, "Tie B");                      // the same totals again
+  sell(1, 401, 9, "Same Minute", 500, 777'000'000);  // one created_at for all nine
+  sell(2, 601, 10, "Other");
+  ASSERT_TRUE(db_->write<void>([](db::Tx& tx) { return set_status(tx, 5, "refunded", 1004); }));
+  for (Sort sort : {Sort::created_desc, Sort::created_asc, Sort::total_desc, Sort::total_asc}) {
+    Filter all;
+    const std::string one = csv(1, all, sort, 1000);
+    EXPECT_EQ(std::count(one.begin(), one.end(), '\n'), 70);
+    for (int batch : {1, 2, 3, 7, 68, 69, 70}) {
+      EXPECT_EQ(csv(1, all, sort, batch), one) << "batch " << batch;
+    }
+    Filter complete;
+    complete.statuses = {"complete"};
+    const std::string kept = csv(1, complete, sort, 1000);
+    EXPECT_EQ(std::count(kept.begin(), kept.end(), '\n'), 69);
+    for (int batch : {1, 4, 9}) EXPECT_EQ(csv(1, complete, sort, batch), kept) << "batch " << batch;
+    Filter none;
+    none.country = "ZZ";
+    EXPECT_EQ(csv(1, none, sort, 2), csv_header());
+  }
+}
+
+TEST_F(SalesStore, CsvWriterStoppedEarlyEndsItsThreads) {
+  sell(1, 1, 50, "Early");
+  for (int i = 0; i < 20; ++i) {
+    CsvWriter w(*db_, 1, Filter{}, Sort::created_desc, false, 2);
+    std::string chunk;
+    ASSERT_TRUE(*w.next_chunk(chunk));
+    // Destroyed with chunks still being made: the destructor waits for the threads.
+  }
 }
 
 TEST_F(SalesStore, CsvLeavesOutSalesMadeAfterItStarted) {
