@@ -920,15 +920,19 @@ struct CsvWriter::Parallel {
         if (stop || total >= 0) return;
         index = next_index++;
         from = next_from;
-        auto end = w.db_.read<std::optional<Cursor>>(
-            [&](db::Tx& tx) { return range_end(tx, from); });
+        // On a scan connection too (a small page cache): the cuts read the whole index.
+        std::optional<Cursor> cut;
+        auto end = w.db_.scan_work([&](db::Tx& tx) -> Result<void> {
+          cut = SD_TRY(range_end(tx, from));
+          return {};
+        });
         if (!end) {
           made.error = end.error();
           total = index + 1;
-        } else if (!*end) {
+        } else if (!cut) {
           total = index + 1;  // the last range: to the end
         } else {
-          until = next_from = **end;
+          until = next_from = *cut;
         }
       }
       if (!made.error) {
