@@ -345,8 +345,9 @@ void add_api_route(http::Router& router, Services& svc, ApiRoute route) {
   r.body_bytes_max = shared->body_bytes_max;
   r.handler = [&svc, shared](http::Request& req) { return run_pipeline(svc, *shared, req); };
   if (shared->cached) {
-    r.try_inline = [&svc, shared, memo = std::make_shared<FastPathMemo>(limits::fast_path_memo_entries_max,
-                                                              limits::fast_path_memo_bytes_max)](http::Request& req) {
+    auto memo = std::make_shared<FastPathMemo>(limits::fast_path_memo_entries_max,
+                                               limits::fast_path_memo_bytes_max);
+    r.try_inline = [&svc, shared, memo](http::Request& req) {
       return try_cached(svc, *shared, *memo, req);
     };
   }

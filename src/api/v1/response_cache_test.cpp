@@ -67,7 +67,7 @@ std::shared_ptr<const http::Response> body_response(std::string body) {
 
 db::ChangeStamp stamp_of(uint32_t n) {
   db::ChangeStamp s;
-  s.words[6] = n;  // the frame count's place in a WAL-index header
+  s.words[4] = n;  // where a WAL-index header keeps its frame count
   return s;
 }
 
