@@ -21,6 +21,18 @@ User user_from(const db::Row& r, size_t at = 0) {
 // leak usable credentials. The secrets carry 256 random bits, so no salt or KDF is needed.
 std::string secret_hash(std::string_view secret) { return crypto::sha256_hex(secret); }
 
+// When credentials stop working or need their last-use time written, one rule for the full
+// resolve_* functions and the id-only *_caller ones.
+constexpr Micros kTouchEvery = limits::session_touch_interval_seconds * kMicrosPerSecond;
+constexpr Micros kSessionIdle = limits::session_idle_seconds * kMicrosPerSecond;
+constexpr Micros kSessionAbsolute = limits::session_absolute_seconds * kMicrosPerSecond;
+static_assert(kTouchEvery < kSessionIdle, "a session's touch comes due before it idles out");
+// A live session: $1 its token hash, $2 = now - kSessionIdle, $3 = now - kSessionAbsolute.
+constexpr const char* kLiveSession =
+    "s.token_hash = $1 AND s.revoked_at IS NULL AND s.last_seen_at > $2 AND s.created_at > $3";
+// Whether a credential last used at `last` (none: never) is due for its last-use write.
+bool touch_due(std::optional<Micros> last, Micros now) { return !last || now - *last > kTouchEvery; }
+
 Result<std::pair<int64_t, Micros>> throttle_row(db::Tx& tx, std::string_view key) {
   auto row = SD_TRY(tx.query_one(
       "SELECT failures, window_start FROM login_throttle WHERE throttle_key = $1", {key}));
@@ -113,17 +125,13 @@ Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now) {
 
 Result<std::optional<Principal>> resolve_session(db::Tx& tx, std::string_view cookie_token,
                                                  Micros now, bool* touch) {
-  const Micros idle_min = now - limits::session_idle_seconds * kMicrosPerSecond;
-  const Micros created_min = now - limits::session_absolute_seconds * kMicrosPerSecond;
   auto row = SD_TRY(tx.query_one(
       std::string("SELECT ") + kUserColumns +
           ", s.id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id "
-          "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.last_seen_at > $2 "
-          "AND s.created_at > $3",
-      {secret_hash(cookie_token), idle_min, created_min}));
+          "WHERE " + kLiveSession,
+      {secret_hash(cookie_token), now - kSessionIdle, now - kSessionAbsolute}));
   if (!row) return std::optional<Principal>{};
-  if (touch != nullptr)
-    *touch = now - row->i64(7) > limits::session_touch_interval_seconds * kMicrosPerSecond;
+  if (touch != nullptr) *touch = touch_due(row->i64(7), now);
   return std::optional<Principal>{
       Principal{user_from(*row), Principal::Via::session, row->i64(5), row->text(6)}};
 }
@@ -195,10 +203,7 @@ Result<std::optional<Principal>> resolve_api_token(db::Tx& tx, std::string_view 
           "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
       {secret_hash(secret)}));
   if (!row) return std::optional<Principal>{};
-  if (touch != nullptr) {
-    *touch = row->is_null(6) ||
-             now - row->i64(6) > limits::session_touch_interval_seconds * kMicrosPerSecond;
-  }
+  if (touch != nullptr) *touch = touch_due(row->opt_i64(6), now);
   return std::optional<Principal>{Principal{user_from(*row), Principal::Via::token, row->i64(5), {}}};
 }
 
@@ -227,29 +232,25 @@ Result<std::optional<CallerId>> api_token_caller(db::Tx& tx, std::string_view se
                                   {secret_hash(secret)}));
   if (!row) return std::optional<CallerId>{};
   const auto [user_id, last_used] = *row;
-  constexpr Micros kTouch = limits::session_touch_interval_seconds * kMicrosPerSecond;
-  CallerId c{user_id, last_used == INT64_MIN || now - last_used > kTouch, now};
-  if (!c.touch) c.recheck_at = last_used + kTouch;
+  const auto last = last_used == INT64_MIN ? std::nullopt : std::optional<Micros>(last_used);
+  CallerId c{user_id, touch_due(last, now), now};
+  if (!c.touch) c.recheck_at = *last + kTouchEvery;
   return std::optional<CallerId>{c};
 }
 
 Result<std::optional<CallerId>> session_caller(db::Tx& tx, std::string_view cookie_token,
                                                Micros now) {
-  constexpr Micros kIdle = limits::session_idle_seconds * kMicrosPerSecond;
-  constexpr Micros kAbsolute = limits::session_absolute_seconds * kMicrosPerSecond;
-  constexpr Micros kTouch = limits::session_touch_interval_seconds * kMicrosPerSecond;
   auto row = SD_TRY(first_ints<3>(
       tx,
-      "SELECT u.id, s.last_seen_at, s.created_at FROM sessions s JOIN users u ON u.id = s.user_id "
-      "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.last_seen_at > $2 "
-      "AND s.created_at > $3",
-      {secret_hash(cookie_token), now - kIdle, now - kAbsolute}));
+      std::string("SELECT u.id, s.last_seen_at, s.created_at FROM sessions s JOIN users u ON "
+                  "u.id = s.user_id WHERE ") + kLiveSession,
+      {secret_hash(cookie_token), now - kSessionIdle, now - kSessionAbsolute}));
   if (!row) return std::optional<CallerId>{};
   const auto [user_id, last_seen, created] = *row;
-  CallerId c{user_id, now - last_seen > kTouch, now};
-  // Still live while now < last_seen + kIdle and now < created + kAbsolute; the touch comes
-  // due before the idle limit (kTouch < kIdle).
-  if (!c.touch) c.recheck_at = std::min(last_seen + kTouch, created + kAbsolute);
+  CallerId c{user_id, touch_due(last_seen, now), now};
+  // Still live while now < last_seen + kSessionIdle and now < created + kSessionAbsolute; the
+  // touch comes due first (the static_assert above).
+  if (!c.touch) c.recheck_at = std::min(last_seen + kTouchEvery, created + kSessionAbsolute);
   return std::optional<CallerId>{c};
 }
 
