@@ -17,13 +17,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <functional>
-#include <set>
-#include <thread>
-#include <system_error>
-#include <mutex>
-#include <map>
 #include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <thread>
 
 #include "core/assert.hpp"
 #include "modules/sales/sales.hpp"
@@ -865,6 +865,8 @@ Result<ChunkMade> make_chunk(db::Tx& tx, const Sql& q, const std::string& sql, b
 // store's covering index, before the filter), and two threads make the ranges' chunks, each in
 // a scan transaction of its own, at most kAhead chunks beyond the one the reader waits for.
 // Ranges are disjoint and cover the whole order, so the chunks in range order are the document.
+// One cut at a time (each starts where the last ended), made outside the lock (`cutting`), so
+// the reader never waits on a query to take a chunk that is ready.
 struct CsvWriter::Parallel {
   static constexpr int64_t kAhead = 3;
   static constexpr int kThreads = 2;
@@ -882,6 +884,7 @@ struct CsvWriter::Parallel {
   int64_t next_index = 0;           // the next range to hand out
   int64_t total = -1;               // ranges in all, once the last was handed out
   int64_t wanted = 0;               // the chunk the reader waits for
+  bool cutting = false;             // a thread is finding the end of range next_index - 1
   std::map<int64_t, Made> ready;
   bool stop = false;
   std::vector<std::thread> threads;
@@ -916,16 +919,23 @@ struct CsvWriter::Parallel {
       Made made;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stop || total >= 0 || next_index < wanted + kAhead; });
+        cv.wait(lock, [&] {
+          return stop || total >= 0 || (!cutting && next_index < wanted + kAhead);
+        });
         if (stop || total >= 0) return;
         index = next_index++;
         from = next_from;
-        // On a scan connection too (a small page cache): the cuts read the whole index.
-        std::optional<Cursor> cut;
-        auto end = w.db_.scan_work([&](db::Tx& tx) -> Result<void> {
-          cut = SD_TRY(range_end(tx, from));
-          return {};
-        });
+        cutting = true;
+      }
+      // On a scan connection too (a small page cache): the cuts read the whole index.
+      std::optional<Cursor> cut;
+      auto end = w.db_.scan_work([&](db::Tx& tx) -> Result<void> {
+        cut = SD_TRY(range_end(tx, from));
+        return {};
+      });
+      {
+        std::lock_guard lock(mu);
+        cutting = false;
         if (!end) {
           made.error = end.error();
           total = index + 1;
@@ -935,6 +945,7 @@ struct CsvWriter::Parallel {
           until = next_from = *cut;
         }
       }
+      cv.notify_all();
       if (!made.error) {
         auto ran = w.db_.scan_work([&](db::Tx& tx) -> Result<void> {
           made.text.clear();
@@ -1023,11 +1034,10 @@ Result<bool> CsvWriter::next_chunk(std::string& out) {
 Result<bool> CsvWriter::next_parallel_chunk(std::string& out) {
   Parallel& p = *parallel_;
   std::unique_lock lock(p.mu);
-  if (p.total >= 0 && p.wanted >= p.total) return !out.empty();  // the header of an empty store
   p.cv.wait(lock, [&] {
     return p.ready.count(p.wanted) > 0 || (p.total >= 0 && p.wanted >= p.total);
   });
-  if (p.ready.count(p.wanted) == 0) return !out.empty();
+  if (p.ready.count(p.wanted) == 0) return !out.empty();  // done (or only the header)
   auto node = p.ready.extract(p.wanted);
   ++p.wanted;
   p.cv.notify_all();
