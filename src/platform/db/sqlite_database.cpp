@@ -397,6 +397,9 @@ class SqliteDatabase final : public Database {
       // Checkpoints run on a thread of their own (the writer only asks for one), so a commit
       // never waits while the WAL is copied into the database and the database flushed.
       db->checkpointer_ = SD_TRY(Conn::open(path, false));
+      // SQLite before 3.43 opens a connection's WAL only with its first read: until then a
+      // checkpoint on it returns SQLITE_OK having copied nothing (so the writer did them all).
+      SD_TRY_VOID(db->checkpointer_->exec_plain("SELECT 1 FROM sqlite_master LIMIT 1"));
       sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::on_wal_commit, db.get());
     }
     // Readers open after the writer switched to WAL, so they see the -wal/-shm files.
