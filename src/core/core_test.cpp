@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/money.hpp"
@@ -86,6 +90,20 @@ TEST(Ids, PublicIdsAreRandomAndWellFormed) {
   EXPECT_FALSE(looks_like_public_id("usr_short", "usr"));
   EXPECT_FALSE(looks_like_public_id("usr_IIIIIIIIIIIIIIIIIIII", "usr"));  // I is not Crockford
   EXPECT_EQ(random_token(32).size(), 43u);
+}
+
+TEST(Ids, PublicIdsSortByTimeAndStayRandomWithin) {
+  EXPECT_EQ(base32_of(0, 3), "000");
+  EXPECT_EQ(base32_of(32 * 32 - 1, 3), "0ZZ");
+  EXPECT_EQ(base32_of(32 * 32 + 1, 2), "01");  // only the low 10 bits
+  const auto a = new_public_id("ent");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const auto b = new_public_id("ent");
+  EXPECT_LT(a, b);                              // a later millisecond sorts later
+  EXPECT_NE(a.substr(13), b.substr(13));        // 11 random symbols after the 9 of time
+  std::set<std::string> tails;
+  for (int i = 0; i < 1000; ++i) tails.insert(new_public_id("ent").substr(13));
+  EXPECT_EQ(tails.size(), 1000u);
 }
 
 TEST(Validation, JsonFieldsNameTheField) {

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <chrono>
 #include <vector>
 
 #include "core/assert.hpp"
@@ -10,6 +11,7 @@ namespace sd {
 namespace {
 constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr size_t kIdSymbols = 20;
+constexpr size_t kTimeSymbols = 9;  // 45 bits of milliseconds: until the year 3084
 
 bool is_crockford(char c) {
   for (const char* p = kCrockford; *p; ++p)
@@ -28,10 +30,20 @@ std::string random_base32(size_t symbols) {
   return out;
 }
 
+std::string base32_of(uint64_t value, size_t symbols) {
+  std::string out(symbols, '0');
+  for (size_t i = symbols; i-- > 0; value >>= 5) out[i] = kCrockford[value & 31];
+  return out;
+}
+
 std::string new_public_id(std::string_view prefix) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
   std::string id(prefix);
   id += '_';
-  id += random_base32(kIdSymbols);
+  id += base32_of(static_cast<uint64_t>(ms), kTimeSymbols);
+  id += random_base32(kIdSymbols - kTimeSymbols);
   return id;
 }
 

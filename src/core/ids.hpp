@@ -1,14 +1,21 @@
 // Public identifiers: random, prefixed, URL-safe. Internal integer keys never leave the server.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace sd {
 
-// "<prefix>_" + 20 Crockford base32 characters (100 random bits), e.g. "usr_8K3M9…".
+// "<prefix>_" + 20 Crockford base32 characters, e.g. "usr_01KAT…": 9 of the milliseconds since
+// the epoch, then 11 random (55 bits). Ids made close in time sort together, so their index
+// inserts share pages (a random key dirtied another page of each index per insert).
 std::string new_public_id(std::string_view prefix);
+
+// Crockford base32 of the low 5×`symbols` bits of `value`, most significant first: such strings
+// sort as the values do.
+std::string base32_of(uint64_t value, size_t symbols);
 
 // `bytes` random bytes rendered as unpadded base64url: session ids, API token secrets.
 std::string random_token(size_t bytes);

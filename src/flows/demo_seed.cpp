@@ -10,6 +10,8 @@
 #include <random>
 #include <tuple>
 
+#include <sodium.h>
+
 #include "core/ids.hpp"
 #include "flows/checkout.hpp"
 #include "flows/refund.hpp"
@@ -203,8 +205,9 @@ struct StoreJob {
 };
 
 // Order public ids for the whole load, drawn up front with the orders module's own generator
-// ("SD-XXXX-XXXX", 40 random bits) and made unique among themselves and against the ids in
-// use (at ten million orders, dozens would collide otherwise).
+// ("SD-XXXX-XXXX", 40 bits) and made unique among themselves and against the ids in use (at ten
+// million orders, dozens would collide otherwise). Each is drawn for a random second, so that a
+// load made within seconds spreads over all of the generator's time symbols, as past orders do.
 class OrderIds {
  public:
   static Result<OrderIds> make(db::Tx& tx, int64_t count) {
@@ -221,7 +224,10 @@ class OrderIds {
     std::sort(taken.begin(), taken.end());
     OrderIds out;
     out.ids_.resize(static_cast<size_t>(count));
-    for (auto& k : out.ids_) k = key(orders::new_order_public_id());
+    auto draw = [&key] {
+      return key(orders::new_order_public_id(Micros{randombytes_random()} * kMicrosPerSecond));
+    };
+    for (auto& k : out.ids_) k = draw();
     std::vector<uint32_t> order(out.ids_.size());
     for (;;) {
       std::iota(order.begin(), order.end(), 0u);
@@ -235,7 +241,7 @@ class OrderIds {
           if (std::binary_search(taken.begin(), taken.end(), out.ids_[i]))
             redo.push_back(static_cast<uint32_t>(i));
       if (redo.empty()) break;
-      for (auto i : redo) out.ids_[i] = key(orders::new_order_public_id());
+      for (auto i : redo) out.ids_[i] = draw();
     }
     return out;
   }

@@ -111,8 +111,10 @@ struct HistoryEvent {
 };
 
 // --- rules (pure) ---
-// "SD-" + 4 + "-" + 4 Crockford base32 characters (40 random bits; collisions retried).
-std::string new_order_public_id();
+// "SD-" + 4 + "-" + 4 Crockford base32 characters: the first three are `at`'s second modulo
+// 2^15 (about nine hours), the other five random, so that orders made close in time sort together
+// in the orders' unique index (40 bits in all, as when it was all random; collisions retried).
+std::string new_order_public_id(Micros at);
 // Sums the lines into the order's subtotal/tax/total/fee/net; invalid_input
 // `amount_overflow` if any sum leaves int64.
 Result<void> total_up(Order& order);

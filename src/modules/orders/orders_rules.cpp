@@ -5,8 +5,8 @@
 
 namespace sd::orders {
 
-std::string new_order_public_id() {
-  const auto s = random_base32(8);
+std::string new_order_public_id(Micros at) {
+  const auto s = base32_of(static_cast<uint64_t>(at / kMicrosPerSecond), 3) + random_base32(5);
   return "SD-" + s.substr(0, 4) + "-" + s.substr(4, 4);
 }
 

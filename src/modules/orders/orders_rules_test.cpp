@@ -12,11 +12,21 @@ TEST(OrdersRules, PublicIdsAreShortReadableAndVaried) {
   const std::regex shape("SD-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}");
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
-    const auto id = new_order_public_id();
+    const auto id = new_order_public_id(1'700'000'000 * kMicrosPerSecond);
     EXPECT_TRUE(std::regex_match(id, shape)) << id;
     seen.insert(id);
   }
-  EXPECT_GT(seen.size(), 995u);
+  EXPECT_GT(seen.size(), 995u);  // 25 random bits within one second
+}
+
+TEST(OrdersRules, PublicIdsSortByTheSecondTheyWereMadeIn) {
+  const Micros t = 1'700'000'000 * kMicrosPerSecond;
+  // Later seconds sort later (within the 2^15 s cycle), whatever the random symbols.
+  for (int i = 0; i < 100; ++i) {
+    const auto a = new_order_public_id(t), b = new_order_public_id(t + kMicrosPerSecond);
+    EXPECT_LT(a.substr(0, 6), b.substr(0, 6)) << a << " " << b;
+    EXPECT_EQ(a.substr(0, 6), new_order_public_id(t + 999'999).substr(0, 6));
+  }
 }
 
 Line line(int64_t subtotal, int64_t tax, int64_t fee) {

@@ -86,7 +86,7 @@ Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
 
 Result<Order> insert_order(db::Tx& tx, Order o) {
   for (int attempt = 0;; ++attempt) {
-    o.public_id = new_order_public_id();
+    o.public_id = new_order_public_id(o.created_at);
     auto taken = SD_TRY(tx.query_one("SELECT 1 FROM orders WHERE public_id = $1", {o.public_id}));
     if (!taken) break;
     if (attempt > 20) return fail(ErrorKind::internal, "order_id_exhausted", "no free order id");

@@ -50,7 +50,7 @@ Result<Store> create_store(db::Tx& tx, Store s, Micros now) {
     s.slug = n == 1 ? base : base + "-" + std::to_string(n);
     auto taken = SD_TRY(tx.query_one("SELECT 1 FROM stores WHERE slug = $1", {s.slug}));
     if (!taken) break;
-    if (n > 1000) s.slug = base + "-" + new_public_id("s").substr(2, 8);
+    if (n > 1000) s.slug = base + "-" + random_base32(8);
   }
   auto row = SD_TRY(tx.query_one(
       "INSERT INTO stores (public_id, slug, name, owner_user_id, currency, support_email, "

@@ -267,7 +267,7 @@ class TestProvider final : public Provider, public TestProviderControl {
   Result<Charge> make_charge_locked(const std::string& number, int64_t amount_minor) {
     if (auto decline = decline_for(number)) return fail(std::move(*decline));
     auto pm = method_of(number);
-    Charge c{"ch_test_" + random_base32(20), std::move(pm.brand), std::move(pm.last4),
+    Charge c{new_public_id("ch_test"), std::move(pm.brand), std::move(pm.last4),
              std::move(pm.fingerprint), std::move(pm.card_country)};
     charges_.emplace(c.charge_id, ChargeState{amount_minor, 0, {}});
     ++charges_total_;
