@@ -36,10 +36,9 @@ struct Quote {
 Result<void> add_receipt_context(db::Tx& tx, Quote& q) {
   for (const auto& item : q.items) {
     std::vector<std::string> ids;
-    for (const auto& b : item.bundle_items)
-      ids.push_back(SD_TRY(catalog::get_product_by_id(tx, b.product_id)).public_id);
+    for (const auto& b : item.bundle_items) ids.push_back(b.public_id);
     q.bundle_public_ids.push_back(std::move(ids));
-    for (const auto& m : SD_TRY(catalog::get_product_by_id(tx, item.product_id)).support_materials) {
+    for (const auto& m : SD_TRY(catalog::support_materials_of(tx, q.store.id, item.product_id))) {
       bool seen = false;
       for (const auto& have : q.materials) seen = seen || have.id == m.id;
       if (!seen) q.materials.push_back(m);

@@ -87,6 +87,7 @@ struct Purchasable {
   struct Granted {
     int64_t product_id = 0;
     bool license_keys = false;
+    std::string public_id;
   };
   std::vector<Granted> bundle_items;
 };
@@ -101,6 +102,9 @@ Result<Purchasable> find_purchasable(db::Tx& tx, int64_t store_id,
 // A product by internal id (any status) with files, links and support materials, for the
 // library and receipts.
 Result<Product> get_product_by_id(db::Tx& tx, int64_t product_id);
+// A product's support material in display order (what its receipt and library show).
+Result<std::vector<SupportMaterial>> support_materials_of(db::Tx& tx, int64_t store_id,
+                                                          int64_t product_id);
 // Every file a product ever had, deleted ones included (downloads of them stay counted), in
 // upload order.
 Result<std::vector<File>> files_ever(db::Tx& tx, int64_t product_id);

@@ -328,10 +328,24 @@ Result<Purchasable> find_purchasable(db::Tx& tx, int64_t store_id,
   out.license_keys = p->license_keys;
   out.tier = Tier{tier->i64(0), tier->text(1), tier->text(2), tier->i64(3), tier->text(4)};
   auto items = SD_TRY(tx.query(
-      "SELECT p.id, p.license_keys FROM bundle_items b JOIN products p ON p.id = b.item_product_id "
-      "WHERE b.bundle_product_id = $1 ORDER BY b.position",
+      "SELECT p.id, p.license_keys, p.public_id FROM bundle_items b "
+      "JOIN products p ON p.id = b.item_product_id WHERE b.bundle_product_id = $1 "
+      "ORDER BY b.position",
       {p->id}));
-  for (const auto& r : items) out.bundle_items.push_back({r.i64(0), r.boolean(1)});
+  for (const auto& r : items) out.bundle_items.push_back({r.i64(0), r.boolean(1), r.text(2)});
+  return out;
+}
+
+Result<std::vector<SupportMaterial>> support_materials_of(db::Tx& tx, int64_t store_id,
+                                                          int64_t product_id) {
+  std::vector<SupportMaterial> out;
+  for (const auto& r : SD_TRY(tx.query(
+           "SELECT m.id, m.public_id, m.kind, m.title, m.body, m.url, m.created_at, "
+           "m.updated_at FROM product_support_materials a "
+           "JOIN support_materials m ON m.id = a.support_material_id "
+           "WHERE a.store_id = $1 AND a.product_id = $2 ORDER BY a.position",
+           {store_id, product_id})))
+    out.push_back(material_from_row(r, 0));
   return out;
 }
 
