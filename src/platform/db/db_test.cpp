@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -195,6 +196,36 @@ TEST_P(DbTest, FailingWorkRollsBackOnlyItself) {
   }
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM f"), threads - 1);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM f WHERE id = $1", {failing}), 0);
+}
+
+// In a commit group, a failing work runs once and its failure stands (the group runs again
+// without it), even a work that would succeed if it ran again; the others commit once each.
+TEST_P(DbTest, AFailingWorkInAGroupRunsOnceAndTheOthersCommit) {
+  script("CREATE TABLE g (id INTEGER PRIMARY KEY)");
+  constexpr int threads = 48;
+  std::array<std::atomic<int>, threads> runs{};
+  std::vector<Result<void>> results(threads);
+  auto failing = [](int t) { return t % 6 == 1; };
+  in_threads(threads, [&](int t) {
+    results[static_cast<size_t>(t)] = db_->write_work([&, t](Tx& tx) -> Result<void> {
+      const int run = ++runs[static_cast<size_t>(t)];
+      SD_TRY(tx.exec("INSERT INTO g (id) VALUES ($1)", {t}));
+      // Fails on its first run only: a second run would hide the failure.
+      if (failing(t) && run == 1) return fail(ErrorKind::conflict, "boom", "this work fails");
+      return {};
+    });
+  });
+  for (int t = 0; t < threads; ++t) {
+    const auto& r = results[static_cast<size_t>(t)];
+    if (failing(t)) {
+      EXPECT_TRUE(!r && r.error().code == "boom") << t;
+      EXPECT_EQ(runs[static_cast<size_t>(t)].load(), 1) << t;
+    } else {
+      EXPECT_TRUE(r) << t << ": " << describe(r.error());
+    }
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM g"), threads - threads / 6);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM g WHERE id % 6 = 1"), 0);
 }
 
 // Deferred statements run after their work's direct statements, only for works that succeed;

@@ -587,46 +587,79 @@ class SqliteDatabase final : public Database {
     return results;
   }
 
-  // Runs `jobs` in one transaction, each in its own savepoint, and commits once. Returns false
-  // when the transaction failed as a whole and there is more than one job to isolate.
+  // Runs `jobs` in one transaction and commits once. Returns false when the transaction failed
+  // as a whole and there is more than one job to isolate.
+  //
+  // The works run one after another without savepoints (a savepoint copies every page a work
+  // first touches into its sub-journal). When one fails, the transaction is rolled back and run
+  // again: the works before it once more without savepoints, the failed one not at all (its
+  // result stands: it ran once, in the same state) and the ones after it each in a savepoint.
+  // After a group with a failure, the next groups use savepoints from the start, so a load of
+  // failing works (duplicate refunds, say) does not pay for a second pass in every group.
   bool run_group(std::span<Job* const> jobs, std::vector<Result<void>>& results) {
-    auto begin = exec_retrying("BEGIN IMMEDIATE");
-    if (!begin) {
-      for (auto& r : results) r = begin;
-      return true;  // nothing ran; running alone would meet the same lock
-    }
-    Deferred deferred;  // of the works that succeeded, run after the last one
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      // A lone work needs no savepoint: its failure rolls back the whole transaction. (Inside
-      // a savepoint every statement journal is cut back to the savepoint's journal, a walk
-      // that grows with the work: big works, like a generator's batches, paid for it.)
-      results[i] = jobs.size() == 1 ? run_alone(*jobs[i]->work)
-                                    : run_in_savepoint(*jobs[i]->work, deferred);
-      if (sqlite3_get_autocommit(writer_->handle()) != 0) {  // transaction is gone
-        Error e = results[i] ? lost_transaction() : results[i].error();
-        for (auto& r : results) r = fail(e);
+    size_t flat_until = savepoint_groups_left_ > 0 ? 0 : jobs.size();
+    if (savepoint_groups_left_ > 0) --savepoint_groups_left_;
+    std::optional<size_t> failed;  // a work whose failure stands
+    for (;;) {
+      auto begin = exec_retrying("BEGIN IMMEDIATE");
+      if (!begin) {
+        for (auto& r : results) r = begin;
+        return true;  // nothing ran; running alone would meet the same lock
+      }
+      Deferred deferred;  // of the works that succeeded, run after the last one
+      bool again = false;
+      for (size_t i = 0; i < jobs.size() && !again; ++i) {
+        if (failed == i) continue;
+        // A lone work needs no savepoint either: its failure rolls back the whole transaction.
+        if (jobs.size() == 1) {
+          results[i] = run_alone(*jobs[i]->work);
+        } else if (i < flat_until) {
+          SqliteTx tx(*writer_, &deferred);
+          results[i] = call_work(*jobs[i]->work, tx);
+          if (!results[i] && sqlite3_get_autocommit(writer_->handle()) == 0) {
+            (void)writer_->exec_plain("ROLLBACK");
+            // One that succeeded in the first pass failed in the second: isolate every work.
+            if (failed) {
+              const auto error = results[i];
+              for (auto& r : results) r = error;
+              return false;
+            }
+            failed = i;
+            flat_until = i;
+            savepoint_groups_left_ = limits::db_group_savepoint_groups_after_failure;
+            again = true;
+            break;
+          }
+        } else {
+          results[i] = run_in_savepoint(*jobs[i]->work, deferred);
+        }
+        if (sqlite3_get_autocommit(writer_->handle()) != 0) {  // transaction is gone
+          Error e = results[i] ? lost_transaction() : results[i].error();
+          for (auto& r : results) r = fail(e);
+          return jobs.size() == 1;
+        }
+      }
+      if (again) continue;
+      SqliteTx end(*writer_);
+      for (auto& statement : deferred) {
+        auto ran = call_work(statement, end);
+        if (!ran) {  // which work it belongs to is unknown here: isolate them all
+          (void)writer_->exec_plain("ROLLBACK");
+          for (auto& r : results) r = ran;
+          return false;  // deferred is only used with more than one job
+        }
+      }
+      auto commit = exec_retrying("COMMIT");
+      if (!commit) {
+        (void)writer_->exec_plain("ROLLBACK");
+        for (auto& r : results) r = commit;
         return jobs.size() == 1;
       }
+      std::lock_guard lock(mu_);
+      for (const auto& r : results) commits_total_ += r ? 1 : 0;
+      commit_groups_total_ += 1;
+      return true;
     }
-    SqliteTx end(*writer_);
-    for (auto& statement : deferred) {
-      auto ran = call_work(statement, end);
-      if (!ran) {  // which work it belongs to is unknown here: isolate them all
-        (void)writer_->exec_plain("ROLLBACK");
-        for (auto& r : results) r = ran;
-        return false;  // deferred is only used with more than one job
-      }
-    }
-    auto commit = exec_retrying("COMMIT");
-    if (!commit) {
-      (void)writer_->exec_plain("ROLLBACK");
-      for (auto& r : results) r = commit;
-      return jobs.size() == 1;
-    }
-    std::lock_guard lock(mu_);
-    for (const auto& r : results) commits_total_ += r ? 1 : 0;
-    commit_groups_total_ += 1;
-    return true;
   }
 
   static Error lost_transaction() {
@@ -792,6 +825,7 @@ class SqliteDatabase final : public Database {
   int64_t waits_total_ = 0;
   int64_t commits_total_ = 0;
   int64_t commit_groups_total_ = 0;
+  size_t savepoint_groups_left_ = 0;  // writer thread only: see run_group
   int64_t retries_total_ = 0;
 };
 
