@@ -13,6 +13,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "core/limits.hpp"
 #include "platform/db/database.hpp"
 #include "platform/db/migrations.hpp"
@@ -589,6 +593,33 @@ TEST_P(DbTest, TryReadRunsWithoutWaitingOnSqliteOnly) {
     return {};
   }));
   EXPECT_EQ(scanned, 1);
+}
+
+// SQLite keeps a read lock on one byte of -shm (its "DMS" lock, offset 128) while it uses the
+// WAL index; a process opening the database that finds the byte unlocked truncates -shm, and a
+// server using it then dies of SIGBUS. The change stamp's mapping of -shm must not drop that
+// lock (closing any descriptor of a file drops every POSIX lock its process holds on it).
+TEST_P(DbTest, AnotherProcessSeesTheWalIndexInUse) {
+  if (pg()) GTEST_SKIP() << "SQLite only";
+  script("CREATE TABLE t (v INTEGER)");
+  ASSERT_TRUE(db_->change_stamp().has_value());
+  const std::string shm = (dir_ / "nested" / "test.db-shm").string();
+  const pid_t child = ::fork();
+  if (child == 0) {  // only async-signal-safe calls here
+    const int fd = ::open(shm.c_str(), O_RDWR);
+    struct flock l {};
+    l.l_type = F_WRLCK;
+    l.l_whence = SEEK_SET;
+    l.l_start = 128;
+    l.l_len = 1;
+    if (fd < 0 || ::fcntl(fd, F_GETLK, &l) != 0) ::_exit(2);
+    ::_exit(l.l_type == F_RDLCK ? 0 : 1);
+  }
+  ASSERT_GT(child, 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "-shm is not read-locked: another process would truncate it";
 }
 
 TEST_P(DbTest, ChangeStampMovesWithEveryCommitOnSqliteOnly) {

@@ -342,15 +342,20 @@ class WalIndexHeader {
     void* p = MAP_FAILED;
     if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(kBytes))
       p = ::mmap(nullptr, kBytes, PROT_READ, MAP_SHARED, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) return nullptr;
-    return std::unique_ptr<WalIndexHeader>(new WalIndexHeader(static_cast<const uint32_t*>(p)));
+    // Even unmapped, the descriptor stays open (see fd_); read() then has no stamp.
+    return std::unique_ptr<WalIndexHeader>(
+        new WalIndexHeader(p == MAP_FAILED ? nullptr : static_cast<const uint32_t*>(p), fd));
   }
-  ~WalIndexHeader() { ::munmap(const_cast<uint32_t*>(words_), kBytes); }
+  // After every connection of the database has closed (the Database's first member).
+  ~WalIndexHeader() {
+    if (words_ != nullptr) ::munmap(const_cast<uint32_t*>(words_), kBytes);
+    ::close(fd_);
+  }
   WalIndexHeader(const WalIndexHeader&) = delete;
   WalIndexHeader& operator=(const WalIndexHeader&) = delete;
 
   std::optional<ChangeStamp> read() const {
+    if (words_ == nullptr) return std::nullopt;
     ChangeStamp first, second;
     for (size_t i = 0; i < kWords; ++i) first.words[i] = __atomic_load_n(words_ + i, __ATOMIC_ACQUIRE);
     for (size_t i = 0; i < kWords; ++i)
@@ -364,8 +369,13 @@ class WalIndexHeader {
  private:
   static constexpr size_t kWords = 12;  // one copy: 48 bytes
   static constexpr size_t kBytes = 2 * kWords * sizeof(uint32_t);
-  explicit WalIndexHeader(const uint32_t* words) : words_(words) {}
+  WalIndexHeader(const uint32_t* words, int fd) : words_(words), fd_(fd) {}
   const uint32_t* words_;
+  // Open until the end: closing any descriptor of a file drops every POSIX lock the process
+  // holds on it, here SQLite's lock on -shm that tells other processes (a second server, the
+  // sqlite3 shell) that it is in use. Without that lock, the next process to open the database
+  // truncated -shm, and this one died of SIGBUS in SQLite's own mapping of it.
+  int fd_;
 };
 
 class SqliteDatabase final : public Database {
@@ -805,6 +815,7 @@ class SqliteDatabase final : public Database {
 
   enum class Checkpoint { idle, wanted, running, done };
 
+  // Declared first, so destroyed after every connection (its descriptor must outlive their locks).
   std::unique_ptr<WalIndexHeader> wal_index_;  // null: no change stamps
   std::unique_ptr<Conn> writer_;  // used only by writer_thread_ once it runs
   std::thread writer_thread_;
