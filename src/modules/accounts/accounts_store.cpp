@@ -100,16 +100,18 @@ Result<User> get_user(db::Tx& tx, int64_t user_id) {
 Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::string_view name,
                                   Micros now, bool* created) {
   const auto canonical = canonical_email(email);
-  // Insert-or-nothing, then read: two checkouts by one new buyer at once (PostgreSQL runs them
-  // concurrently) end with one account, and neither fails.
-  const auto inserted = SD_TRY(tx.exec(
+  // Insert-or-nothing, then read if nothing was inserted: two checkouts by one new buyer at once
+  // (PostgreSQL runs them concurrently) end with one account, and neither fails.
+  auto row = SD_TRY(tx.query_one(
       "INSERT INTO users (public_id, email, email_canonical, name, password_hash, created_at) "
-      "VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT (email_canonical) DO NOTHING",
+      "VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT (email_canonical) DO NOTHING "
+      "RETURNING id, public_id, email, name, created_at",
       {new_public_id("usr"), email, canonical, name, now}));
-  if (created != nullptr) *created = inserted == 1;
-  auto row = SD_TRY(tx.query_one(std::string("SELECT ") + kUserColumns +
-                                     " FROM users u WHERE u.email_canonical = $1",
-                                 {canonical}));
+  if (created != nullptr) *created = row.has_value();
+  if (!row)
+    row = SD_TRY(tx.query_one(std::string("SELECT ") + kUserColumns +
+                                  " FROM users u WHERE u.email_canonical = $1",
+                              {canonical}));
   if (!row) return fail(ErrorKind::internal, "user_missing", "the buyer account vanished");
   return user_from(*row);
 }

@@ -74,35 +74,40 @@ Result<Order> find_one(db::Tx& tx, const char* owner_column, int64_t owner,
 
 Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
                                  const std::string& name, const std::string& email, Micros now) {
-  SD_TRY(tx.exec(
-      "INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, user_id) DO NOTHING",
-      {new_public_id("cus"), store_id, user_id, name, email, now}));
   auto row = SD_TRY(tx.query_one(
-      "SELECT id, public_id, name, email FROM customers WHERE store_id = $1 AND user_id = $2",
-      {store_id, user_id}));
+      "INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, user_id) DO NOTHING "
+      "RETURNING id, public_id, name, email",
+      {new_public_id("cus"), store_id, user_id, name, email, now}));
+  if (!row)
+    row = SD_TRY(tx.query_one(
+        "SELECT id, public_id, name, email FROM customers WHERE store_id = $1 AND user_id = $2",
+        {store_id, user_id}));
   return Customer{row->i64(0), row->text(1), store_id, user_id, row->text(2), row->text(3)};
 }
 
 Result<Order> insert_order(db::Tx& tx, Order o) {
+  // A taken id inserts nothing (and fails nothing, so the transaction goes on): draw again.
   for (int attempt = 0;; ++attempt) {
-    o.public_id = new_order_public_id(o.created_at);
-    auto taken = SD_TRY(tx.query_one("SELECT 1 FROM orders WHERE public_id = $1", {o.public_id}));
-    if (!taken) break;
     if (attempt > 20) return fail(ErrorKind::internal, "order_id_exhausted", "no free order id");
+    o.public_id = new_order_public_id(o.created_at);
+    auto row = SD_TRY(tx.query_one(
+        "INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, "
+        "currency, subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, "
+        "tax_region, tax_rate_ppm, tax_label, evidence, payment_brand, payment_last4, "
+        "payment_fingerprint, provider_charge_id, consent_at, created_at, available_at) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+        "$20, $21, $22, $23, $24) ON CONFLICT (public_id) DO NOTHING RETURNING id",
+        {o.public_id, o.store_id, o.customer_id, o.buyer_user_id, o.email, o.name, o.currency,
+         o.subtotal_minor, o.tax_minor, o.total_minor, o.fee_minor, o.net_minor, o.tax_country,
+         o.tax_region, o.tax_rate_ppm, o.tax_label, o.evidence, o.payment_brand, o.payment_last4,
+         o.payment_fingerprint, o.provider_charge_id, o.consent_at, o.created_at,
+         o.available_at}));
+    if (row) {
+      o.id = row->i64(0);
+      break;
+    }
   }
-  auto row = SD_TRY(tx.query_one(
-      "INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, currency, "
-      "subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, tax_region, "
-      "tax_rate_ppm, tax_label, evidence, payment_brand, payment_last4, payment_fingerprint, "
-      "provider_charge_id, consent_at, created_at, available_at) VALUES ($1, $2, $3, $4, $5, $6, "
-      "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) "
-      "RETURNING id",
-      {o.public_id, o.store_id, o.customer_id, o.buyer_user_id, o.email, o.name, o.currency,
-       o.subtotal_minor, o.tax_minor, o.total_minor, o.fee_minor, o.net_minor, o.tax_country,
-       o.tax_region, o.tax_rate_ppm, o.tax_label, o.evidence, o.payment_brand, o.payment_last4,
-       o.payment_fingerprint, o.provider_charge_id, o.consent_at, o.created_at, o.available_at}));
-  o.id = row->i64(0);
   for (auto& l : o.lines) {
     l.public_id = new_public_id("li");
     auto lr = SD_TRY(tx.query_one(
