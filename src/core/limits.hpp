@@ -29,8 +29,8 @@ inline constexpr int db_pg_connections = 16;
 inline constexpr int db_retry_attempts_max = 8;           // busy / serialization conflicts
 inline constexpr int db_pool_wait_ms_max = 10000;         // waiting for a free connection
 inline constexpr size_t db_group_commit_batch_max = 256;  // transactions per SQLite commit
-// After a commit group in which a work failed, this many groups run each work in a savepoint.
-inline constexpr size_t db_group_savepoint_groups_after_failure = 32;
+// For this long after a commit group in which a work failed, groups run each work in a savepoint.
+inline constexpr int db_group_savepoints_after_failure_ms = 2000;
 // SQLite page caches (KiB): the writer's holds the indexes that every order touches.
 inline constexpr int db_sqlite_writer_cache_kib = 64 * 1024;
 inline constexpr int db_sqlite_reader_cache_kib = 16 * 1024;

@@ -604,11 +604,11 @@ class SqliteDatabase final : public Database {
   // first touches into its sub-journal). When one fails, the transaction is rolled back and run
   // again: the works before it once more without savepoints, the failed one not at all (its
   // result stands: it ran once, in the same state) and the ones after it each in a savepoint.
-  // After a group with a failure, the next groups use savepoints from the start, so a load of
-  // failing works (duplicate refunds, say) does not pay for a second pass in every group.
+  // For a while after a group with a failure, groups use savepoints from the start, so a load
+  // with failing works (duplicate refunds, say) does not pay for a second pass in every group.
   bool run_group(std::span<Job* const> jobs, std::vector<Result<void>>& results) {
-    size_t flat_until = savepoint_groups_left_ > 0 ? 0 : jobs.size();
-    if (savepoint_groups_left_ > 0) --savepoint_groups_left_;
+    const auto started = std::chrono::steady_clock::now();
+    size_t flat_until = started < savepoints_until_ ? 0 : jobs.size();
     std::optional<size_t> failed;  // a work whose failure stands
     for (;;) {
       auto begin = exec_retrying("BEGIN IMMEDIATE");
@@ -636,7 +636,8 @@ class SqliteDatabase final : public Database {
             }
             failed = i;
             flat_until = i;
-            savepoint_groups_left_ = limits::db_group_savepoint_groups_after_failure;
+            savepoints_until_ =
+                started + std::chrono::milliseconds(limits::db_group_savepoints_after_failure_ms);
             again = true;
             break;
           }
@@ -836,7 +837,7 @@ class SqliteDatabase final : public Database {
   int64_t waits_total_ = 0;
   int64_t commits_total_ = 0;
   int64_t commit_groups_total_ = 0;
-  size_t savepoint_groups_left_ = 0;  // writer thread only: see run_group
+  std::chrono::steady_clock::time_point savepoints_until_{};  // writer thread only: run_group
   int64_t retries_total_ = 0;
 };
 
