@@ -1,4 +1,5 @@
-// Public identifiers: random, prefixed, URL-safe. Internal integer keys never leave the server.
+// Public identifiers: prefixed, URL-safe, hard to guess (time-ordered with a random tail).
+// Internal integer keys never leave the server.
 #pragma once
 
 #include <cstdint>

@@ -83,7 +83,8 @@ struct Purchasable {
   std::string title;
   bool license_keys = false;
   Tier tier;
-  // Products a bundle grants besides itself (internal ids), each with its own license_keys flag.
+  // Products a bundle grants besides itself (internal and public ids), each with its own
+  // license_keys flag.
   struct Granted {
     int64_t product_id = 0;
     bool license_keys = false;
