@@ -324,32 +324,31 @@ std::string order_by(Sort sort) {
   return "";
 }
 
-// The rows strictly after the cursor in sort order (" AND …"). The first, redundant bound is
-// what lets the planner start the index range at the cursor: with parameters, the OR alone made
-// SQLite walk the store's index from its start (a deep page cost 1.2 ms instead of 0.4).
-std::string keyset_sql(Sql& q, Sort sort, const Cursor& c) {
-  const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
+bool sorts_by_total(Sort sort) { return sort == Sort::total_desc || sort == Sort::total_asc; }
+
+// The rows strictly after the cursor in sort order (`after`), or those at or before it (the end
+// of a CSV range), as " AND …". The first, redundant bound is what lets the planner start the
+// index range at the cursor: with parameters, the OR alone made SQLite walk the store's index
+// from its start (a deep page cost 1.2 ms instead of 0.4).
+std::string cursor_bound_sql(Sql& q, Sort sort, const Cursor& c, bool after) {
   const bool desc = sort == Sort::created_desc || sort == Sort::total_desc;
-  const std::string col = by_total ? "total_minor" : "created_at";
-  const std::string op = desc ? " < " : " > ";
+  const std::string dir = after != desc ? " >" : " <";  // towards the rows wanted
+  const std::string col = sorts_by_total(sort) ? "total_minor" : "created_at";
   const std::string k0 = q.bind(c.key), k1 = q.bind(c.key), id = q.bind(c.line_id);
-  return " AND " + col + (desc ? " <= " : " >= ") + k0 + " AND (" + col + op + k1 +
-         " OR line_id" + op + id + ")";
+  return " AND " + col + dir + "= " + k0 + " AND (" + col + dir + " " + k1 + " OR line_id" + dir +
+         (after ? " " : "= ") + id + ")";
 }
 
-// The rows at or before the cursor in sort order (" AND …"): the end of a CSV range.
+std::string keyset_sql(Sql& q, Sort sort, const Cursor& c) {
+  return cursor_bound_sql(q, sort, c, true);
+}
+
 std::string until_sql(Sql& q, Sort sort, const Cursor& c) {
-  const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
-  const bool desc = sort == Sort::created_desc || sort == Sort::total_desc;
-  const std::string col = by_total ? "total_minor" : "created_at";
-  const std::string k0 = q.bind(c.key), k1 = q.bind(c.key), id = q.bind(c.line_id);
-  return " AND " + col + (desc ? " >= " : " <= ") + k0 + " AND (" + col + (desc ? " > " : " < ") +
-         k1 + " OR line_id" + (desc ? " >= " : " <= ") + id + ")";
+  return cursor_bound_sql(q, sort, c, false);
 }
 
 Cursor cursor_after(const SaleRow& r, Sort sort) {
-  const bool by_total = sort == Sort::total_desc || sort == Sort::total_asc;
-  return Cursor{by_total ? r.total_minor : r.created_at, r.line_id};
+  return Cursor{sorts_by_total(sort) ? r.total_minor : r.created_at, r.line_id};
 }
 
 // SELECT `columns` of the rows the filter matches after `after` (and up to `max_line_id`, and
@@ -893,7 +892,7 @@ struct CsvWriter::Parallel {
 
   // The cursor of the `batch_rows`-th row after `from` (index entries only), if there is one.
   Result<std::optional<Cursor>> range_end(db::Tx& tx, const std::optional<Cursor>& from) {
-    const bool by_total = w.sort_ == Sort::total_desc || w.sort_ == Sort::total_asc;
+    const bool by_total = sorts_by_total(w.sort_);
     Sql q;
     std::string where = "store_id = " + q.bind(w.store_id_);
     if (from) where += keyset_sql(q, w.sort_, *from);
@@ -912,7 +911,7 @@ struct CsvWriter::Parallel {
   }
 
   void run() {
-    const bool by_total = w.sort_ == Sort::total_desc || w.sort_ == Sort::total_asc;
+    const bool by_total = sorts_by_total(w.sort_);
     for (;;) {
       int64_t index = 0;
       std::optional<Cursor> from, until;
@@ -1015,7 +1014,7 @@ Result<bool> CsvWriter::next_chunk(std::string& out) {
   if (parallel_) return next_parallel_chunk(out);
   if (done_) return false;
   const size_t start = out.size();
-  const bool by_total = sort_ == Sort::total_desc || sort_ == Sort::total_asc;
+  const bool by_total = sorts_by_total(sort_);
   ChunkMade made;
   SD_TRY_VOID(db_.scan_work([&](db::Tx& tx) -> Result<void> {
     out.resize(start);  // a work may run more than once
