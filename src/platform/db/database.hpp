@@ -103,9 +103,10 @@ class Tx {
   // are already serialised by the single writer). `table` is a trusted identifier.
   Result<void> lock_row(std::string_view table, int64_t id);
 
-  // Bulk loads (generators): appends rows to `table` (trusted identifiers), `values` holding
-  // columns.size() values per row, row after row, in few statements: SQLite multi-row INSERTs
-  // bound by position, PostgreSQL COPY. Errors map as for exec.
+  // Appends rows to `table` (trusted identifiers), `values` holding columns.size() values per
+  // row, row after row, in few statements: SQLite multi-row INSERTs bound by position,
+  // PostgreSQL COPY. For bulk loads (generators) and small sets written together (a journal
+  // entry's postings). Errors map as for exec.
   virtual Result<void> append_rows(std::string_view table,
                                    std::initializer_list<std::string_view> columns,
                                    std::span<const Value> values) = 0;

@@ -618,7 +618,7 @@ class SqliteDatabase final : public Database {
       }
       Deferred deferred;  // of the works that succeeded, run after the last one
       bool again = false;
-      for (size_t i = 0; i < jobs.size() && !again; ++i) {
+      for (size_t i = 0; i < jobs.size(); ++i) {
         if (failed == i) continue;
         // A lone work needs no savepoint either: its failure rolls back the whole transaction.
         if (jobs.size() == 1) {
