@@ -146,10 +146,20 @@ orders::Order paid_order(const Quote& q, const CheckoutInput& in, const payments
                          const payments::Charge& ch, Micros now);
 
 // The same quote again inside the write transaction: a tier repriced or a product unpublished
-// between quote and charge must not produce an order at the old terms.
+// between quote and charge must not produce an order at the old terms. While the store's
+// catalog_version is the quote's, the catalog rows are the quote's too, so the quote is priced
+// again from them at `now` (the tax rate in force may have changed); otherwise it is read again.
 Result<void> reverify(db::Tx& tx, const CheckoutDeps& deps, const CheckoutInput& in,
                       const payments::PaymentMethod& pm, const Quote& charged, Micros now) {
-  auto again = SD_TRY(quote(tx, deps, in, pm, now));
+  Quote again;
+  if (SD_TRY(stores::catalog_version(tx, charged.store.id)) == charged.store.catalog_version) {
+    again.store = charged.store;
+    again.items = charged.items;
+    again.quantities = charged.quantities;
+    SD_TRY_VOID(price_quote(again, deps.taxes, in, pm, now));
+  } else {
+    again = SD_TRY(quote(tx, deps, in, pm, now));
+  }
   if (again.order.total_minor != charged.order.total_minor ||
       again.order.fee_minor != charged.order.fee_minor) {
     return fail(ErrorKind::conflict, "catalog_changed",

@@ -28,6 +28,9 @@ struct Store {
   int64_t fee_fixed_minor = 30;
   Micros created_at = 0;
   Micros updated_at = 0;
+  // Bumped by the database with every change to what a checkout prices: products, tiers,
+  // bundle contents, and the currency, hold and fee above (migration 0016).
+  int64_t catalog_version = 0;
 };
 
 // A partial update; absent fields stay as they are.
@@ -61,6 +64,8 @@ Result<Store> get_store_by_slug(db::Tx& tx, std::string_view slug);
 Result<std::optional<Store>> find_store_by_public_id(db::Tx& tx, std::string_view public_id);
 // The store by internal id; not_found `store_not_found` if absent.
 Result<Store> get_store(db::Tx& tx, int64_t store_id);
+// The store's current catalog_version; not_found `store_not_found` if absent.
+Result<int64_t> catalog_version(db::Tx& tx, int64_t store_id);
 // Validates and writes `changes`; returns the updated store.
 Result<Store> update_store(db::Tx& tx, int64_t store_id, const StoreChanges& changes, Micros now);
 

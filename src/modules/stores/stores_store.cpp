@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kColumns =
     "id, public_id, slug, name, owner_user_id, currency, support_email, locale, refund_policy, "
     "hold_period_days, refund_window_days, fee_percent_bp, fee_fixed_minor, created_at, "
-    "updated_at";
+    "updated_at, catalog_version";
 
 Store from_row(const db::Row& r) {
   Store s;
@@ -28,6 +28,7 @@ Store from_row(const db::Row& r) {
   s.fee_fixed_minor = r.i64(12);
   s.created_at = r.i64(13);
   s.updated_at = r.i64(14);
+  s.catalog_version = r.i64(15);
   return s;
 }
 
@@ -94,6 +95,12 @@ Result<Store> get_store(db::Tx& tx, int64_t store_id) {
   return std::move(*s);
 }
 
+Result<int64_t> catalog_version(db::Tx& tx, int64_t store_id) {
+  auto row = SD_TRY(tx.query_one("SELECT catalog_version FROM stores WHERE id = $1", {store_id}));
+  if (!row) return fail(ErrorKind::not_found, "store_not_found", "store not found");
+  return row->i64(0);
+}
+
 Result<Store> update_store(db::Tx& tx, int64_t store_id, const StoreChanges& changes, Micros now) {
   SD_TRY_VOID(validate_changes(changes));
   auto s = apply_changes(SD_TRY(get_store(tx, store_id)), changes);
@@ -104,7 +111,7 @@ Result<Store> update_store(db::Tx& tx, int64_t store_id, const StoreChanges& cha
       "fee_fixed_minor = $10, updated_at = $11 WHERE id = $1",
       {store_id, s.name, s.support_email, s.currency, s.locale, s.refund_policy,
        s.hold_period_days, s.refund_window_days, s.fee_percent_bp, s.fee_fixed_minor, now}));
-  return s;
+  return get_store(tx, store_id);  // with the catalog_version the database gave it
 }
 
 }  // namespace sd::stores

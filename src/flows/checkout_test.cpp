@@ -1,0 +1,265 @@
+// Checkout against a catalog that changes while the buyer pays (between the quote and the
+// write): the store's catalog_version, and the re-verification inside the write transaction,
+// on SQLite and (with SHOPDESK_TEST_PG_URL) PostgreSQL.
+#include "flows/checkout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "flows/demo_seed.hpp"
+#include "platform/db/migrations.hpp"
+
+namespace sd::flows {
+namespace {
+
+std::string describe(const Error& e) { return e.code + ": " + e.message; }
+
+template <class T>
+T must(Result<T> r) {
+  if (!r) throw std::runtime_error(describe(r.error()));
+  if constexpr (!std::is_void_v<T>) return std::move(*r);
+}
+
+class SteppedClock final : public Clock {
+ public:
+  Micros now() const override { return now_; }
+  Micros now_ = 1'798'761'599'000'000;  // 2026-12-31 23:59:59 UTC
+};
+
+// The test provider, with a hook that runs just before each charge: after the quote, before
+// the write transaction, which is when a seller's change would race a buyer's payment.
+class HookedProvider final : public payments::Provider {
+ public:
+  explicit HookedProvider(const Clock& clock) : inner_(payments::make_test_provider("k", clock)) {}
+  Result<payments::PaymentMethod> describe(std::string_view token) override {
+    return inner_->describe(token);
+  }
+  Result<payments::Charge> charge(const payments::ChargeRequest& r) override {
+    if (before_charge) before_charge();
+    return inner_->charge(r);
+  }
+  Result<payments::Refund> refund(const payments::RefundRequest& r) override {
+    return inner_->refund(r);
+  }
+  payments::TestProviderControl& control() { return *payments::test_control(*inner_); }
+
+  std::function<void()> before_charge;
+
+ private:
+  std::unique_ptr<payments::Provider> inner_;
+};
+
+// Germany's VAT as 19% until the end of 2026 and 20% from 2027 (the change a slow payment can
+// straddle); every other place untaxed.
+const tax::RateTable& rates() {
+  static const auto table = must(tax::RateTable::parse_csv(
+      "country,region,rate_percent,label,effective_from,effective_to\n"
+      "DE,,19,VAT,2020-01-01,2027-01-01\n"
+      "DE,,20,VAT,2027-01-01,\n"));
+  return table;
+}
+
+class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    const std::string suffix = std::to_string(rd()) + std::to_string(rd() % 1000);
+    dir_ = std::filesystem::temp_directory_path() / ("sd-checkout-" + suffix);
+    std::filesystem::create_directories(dir_);
+    std::string url = "sqlite:" + (dir_ / "t.db").string();
+    if (GetParam()) {
+      const char* pg = std::getenv("SHOPDESK_TEST_PG_URL");
+      if (pg == nullptr) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
+      schema_ = "t_" + suffix;
+      admin_ = must(db::open_database(pg));
+      must(admin_->exec_script("CREATE SCHEMA " + schema_));
+      std::string base = pg;
+      url = base + (base.find('?') == std::string::npos ? "?" : "&") +
+            "options=-csearch_path%3D" + schema_ + "%2Cpublic";
+    }
+    db_ = must(db::open_database(url));
+    must(db::migrate(*db_));
+    DemoSeedOptions o;
+    o.orders = 0;
+    o.other_stores = 1;
+    o.data_dir = dir_.string();
+    const auto seeded = must(seed_demo(*db_, clock_, tax::RateTable::builtin(), o));
+    store_id_ = seeded.store_ids.at(0);
+    slug_ = seeded.store_slug;
+    // A priced product that is not a bundle, and its first tier.
+    const auto products = must(db_->read<std::vector<catalog::Product>>([&](db::Tx& tx) {
+      return catalog::list_published_products(tx, store_id_, std::nullopt, 50);
+    }));
+    for (const auto& p : products) {
+      if (p.bundle_product_ids.empty() && !p.tiers.empty() && p.tiers[0].price_minor > 0) {
+        product_ = p.public_id;
+        tier_ = p.tiers[0].public_id;
+        price_ = p.tiers[0].price_minor;
+        break;
+      }
+    }
+    ASSERT_FALSE(product_.empty());
+  }
+
+  void TearDown() override {
+    db_.reset();
+    if (admin_) (void)admin_->exec_script("DROP SCHEMA " + schema_ + " CASCADE");
+    std::filesystem::remove_all(dir_);
+  }
+
+  Result<CheckoutResult> buy(const std::string& key) {
+    CheckoutDeps deps{*db_, clock_, provider_, rates(), "http://shop.test", nullptr, nullptr};
+    CheckoutInput in;
+    in.store_slug = slug_;
+    in.items = {{product_, tier_, 1}};
+    in.email = "buyer-" + key + "@example.com";
+    in.name = "Buyer " + key;
+    in.country = "DE";
+    in.payment_token = "test_card_4000002760000016";  // a German Visa
+    in.consent_immediate_delivery = true;
+    in.idempotency_key = key;
+    return checkout(deps, in);
+  }
+
+  int64_t version() {
+    return must(db_->read<int64_t>(
+        [&](db::Tx& tx) { return stores::catalog_version(tx, store_id_); }));
+  }
+  int64_t orders() {
+    return must(db_->read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+      auto row = SD_TRY(tx.query_one("SELECT COUNT(*) FROM orders WHERE store_id = $1",
+                                     {store_id_}));
+      return row->i64(0);
+    }));
+  }
+  void sql(const std::string& statement, db::Params params) {
+    must(db_->write<bool>([&](db::Tx& tx) -> Result<bool> {
+      SD_TRY(tx.exec(statement, std::move(params)));
+      return true;
+    }));
+  }
+  void expect_refused_and_refunded(const Result<CheckoutResult>& r, const std::string& code) {
+    ASSERT_FALSE(r) << "the order was written";
+    EXPECT_EQ(r.error().code, code) << describe(r.error());
+    EXPECT_EQ(orders(), 0);
+    EXPECT_EQ(provider_.control().charges_total(), 1);
+    EXPECT_EQ(provider_.control().refunds_total(), 1) << "the charge was not given back";
+  }
+
+  std::filesystem::path dir_;
+  std::string schema_;
+  std::unique_ptr<db::Database> admin_;
+  std::unique_ptr<db::Database> db_;
+  SteppedClock clock_;
+  HookedProvider provider_{clock_};
+  int64_t store_id_ = 0;
+  std::string slug_, product_, tier_;
+  int64_t price_ = 0;
+};
+
+TEST_P(CheckoutRace, AnUnchangedCatalogSellsAtTheQuote) {
+  const auto before = version();
+  const auto r = buy("plain");
+  ASSERT_TRUE(r) << describe(r.error());
+  EXPECT_EQ(r->order.subtotal_minor, price_);
+  EXPECT_EQ(r->order.tax_minor, (price_ * 19 + 50) / 100);
+  EXPECT_EQ(orders(), 1);
+  EXPECT_EQ(provider_.control().refunds_total(), 0);
+  EXPECT_EQ(version(), before) << "an order must not change the catalog's version";
+}
+
+TEST_P(CheckoutRace, ATierRepricedWhileThePaymentRunsIsRefusedAndRefunded) {
+  provider_.before_charge = [&] {
+    sql("UPDATE product_tiers SET price_minor = price_minor + 100 WHERE public_id = $1", {tier_});
+  };
+  expect_refused_and_refunded(buy("repriced"), "catalog_changed");
+}
+
+TEST_P(CheckoutRace, AProductUnpublishedWhileThePaymentRunsIsRefusedAndRefunded) {
+  provider_.before_charge = [&] {
+    must(db_->write<catalog::Product>([&](db::Tx& tx) {
+      return catalog::unpublish_product(tx, store_id_, product_, clock_.now());
+    }));
+  };
+  expect_refused_and_refunded(buy("unpublished"), "product_unavailable");
+}
+
+TEST_P(CheckoutRace, AFeeChangedWhileThePaymentRunsIsRefusedAndRefunded) {
+  provider_.before_charge = [&] {
+    stores::StoreChanges c;
+    c.fee_percent_bp = 1000;
+    must(db_->write<stores::Store>(
+        [&](db::Tx& tx) { return stores::update_store(tx, store_id_, c, clock_.now()); }));
+  };
+  expect_refused_and_refunded(buy("fee"), "catalog_changed");
+}
+
+TEST_P(CheckoutRace, ATaxRateThatChangesWhileThePaymentRunsIsRefusedAndRefunded) {
+  // The catalog is untouched, so the write prices the quote again without reading it: at the
+  // rate in force when it writes (2027: 20%), not the quote's (19%).
+  provider_.before_charge = [&] { clock_.now_ += 2'000'000; };
+  expect_refused_and_refunded(buy("new-year"), "catalog_changed");
+}
+
+TEST_P(CheckoutRace, AnEditThatKeepsThePriceStillSells) {
+  provider_.before_charge = [&] {
+    sql("UPDATE products SET description = 'Now with more fonts' WHERE public_id = $1", {product_});
+  };
+  const auto r = buy("edited");
+  ASSERT_TRUE(r) << describe(r.error());
+  EXPECT_EQ(r->order.subtotal_minor, price_);
+  EXPECT_EQ(orders(), 1);
+  EXPECT_EQ(provider_.control().refunds_total(), 0);
+}
+
+TEST_P(CheckoutRace, TheCatalogVersionMovesWithWhatACheckoutPrices) {
+  auto bumped = [&](const std::string& statement, db::Params params) {
+    const auto before = version();
+    sql(statement, std::move(params));
+    return version() > before;
+  };
+  EXPECT_TRUE(bumped("UPDATE product_tiers SET price_minor = price_minor WHERE public_id = $1",
+                     {tier_}));
+  EXPECT_TRUE(bumped("UPDATE products SET status = 'published' WHERE public_id = $1", {product_}));
+  EXPECT_TRUE(bumped("DELETE FROM bundle_items WHERE store_id = $1", {store_id_}));
+  EXPECT_TRUE(bumped("UPDATE stores SET fee_fixed_minor = fee_fixed_minor + 1 WHERE id = $1",
+                     {store_id_}));
+  EXPECT_TRUE(bumped("UPDATE stores SET hold_period_days = 3 WHERE id = $1", {store_id_}));
+  EXPECT_TRUE(bumped("UPDATE stores SET currency = CASE currency WHEN 'EUR' THEN 'USD' ELSE 'EUR' "
+                     "END WHERE id = $1",
+                     {store_id_}));
+  // What a checkout does not price leaves it alone.
+  EXPECT_FALSE(bumped("UPDATE stores SET name = 'Renamed' WHERE id = $1", {store_id_}));
+  EXPECT_FALSE(bumped("UPDATE stores SET fee_percent_bp = fee_percent_bp WHERE id = $1",
+                      {store_id_}));
+  EXPECT_FALSE(bumped("UPDATE support_materials SET title = 'New title' WHERE store_id = $1",
+                      {store_id_}));
+  // Another store's catalog is another version.
+  ASSERT_GT(must(db_->read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+              auto row = SD_TRY(tx.query_one("SELECT COUNT(*) FROM stores WHERE id <> $1",
+                                             {store_id_}));
+              return row->i64(0);
+            })),
+            0);
+  const auto other = must(db_->read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+    auto row = SD_TRY(tx.query_one(
+        "SELECT COALESCE(SUM(catalog_version), 0) FROM stores WHERE id <> $1", {store_id_}));
+    return row->i64(0);
+  }));
+  sql("UPDATE product_tiers SET price_minor = price_minor WHERE store_id = $1", {store_id_});
+  const auto other_after = must(db_->read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+    auto row = SD_TRY(tx.query_one(
+        "SELECT COALESCE(SUM(catalog_version), 0) FROM stores WHERE id <> $1", {store_id_}));
+    return row->i64(0);
+  }));
+  EXPECT_EQ(other_after, other);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CheckoutRace, ::testing::Values(false, true),
+                         [](const auto& test) { return test.param ? "postgres" : "sqlite"; });
+
+}  // namespace
+}  // namespace sd::flows
