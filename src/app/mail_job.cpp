@@ -13,7 +13,7 @@ MailJob::MailJob(db::Database& db, const Clock& clock, std::unique_ptr<mail::Tra
     : db_(db), clock_(clock), transport_(std::move(transport)), from_address_(std::move(from_address)) {}
 
 int MailJob::run_once() {
-  auto due = db_.write<std::vector<outbox::Queued>>(
+  auto due = db_.write<std::vector<outbox::Claimed>>(
       [&](db::Tx& tx) { return outbox::claim_due(tx, clock_.now(), kBatch, kLease); });
   if (!due) {
     log::warn("outbox claim failed", {{"error", due.error().code}});
@@ -21,25 +21,35 @@ int MailJob::run_once() {
   }
   // Outcomes are recorded together, in one write, after the batch: a failure to record only
   // means those emails are sent again after the lease (at-least-once, never lost).
-  std::vector<std::pair<const outbox::Queued*, Result<void>>> outcomes;
+  struct Outcome {
+    const outbox::Claimed* claimed;
+    Result<void> sent;
+  };
+  std::vector<Outcome> outcomes;
   int sent = 0;
-  for (const auto& q : *due) {
+  for (const auto& c : *due) {
+    // Decoded here, outside the claiming transaction (the writer's time is the checkout's).
+    const auto email = outbox::decode(c.message);
+    if (!email) {
+      outcomes.push_back({&c, fail(ErrorKind::invalid_input, "unreadable", "unreadable")});
+      continue;
+    }
     mail::Email e;
-    e.from_name = q.email.from_name;
+    e.from_name = email->from_name;
     e.from_address = from_address_;
-    e.to_name = q.email.to_name;
-    e.to_address = q.email.to_address;
-    e.reply_to = q.email.reply_to;
-    e.subject = q.email.subject;
-    e.text_body = q.email.text_body;
-    e.headers = q.email.headers;
+    e.to_name = email->to_name;
+    e.to_address = email->to_address;
+    e.reply_to = email->reply_to;
+    e.subject = email->subject;
+    e.text_body = email->text_body;
+    e.headers = email->headers;
     // One Message-ID per outbox row, so a retried delivery is recognisably the same message.
-    e.message_id = "<outbox-" + std::to_string(q.id) + "@" +
+    e.message_id = "<outbox-" + std::to_string(c.id) + "@" +
                    from_address_.substr(from_address_.find('@') + 1) + ">";
     auto r = transport_->send(e);
     if (r) ++sent;
-    if (!r) log::warn("email not sent", {{"outbox_id", q.id}, {"error", r.error().code}});
-    outcomes.emplace_back(&q, std::move(r));
+    if (!r) log::warn("email not sent", {{"outbox_id", c.id}, {"error", r.error().code}});
+    outcomes.push_back({&c, std::move(r)});
   }
   if (outcomes.empty()) return 0;
   // Durable before recorded: if the flush fails, nothing is marked and the batch is sent
@@ -52,11 +62,16 @@ int MailJob::run_once() {
     }
   }
   const auto now = clock_.now();
+  std::vector<int64_t> delivered;
+  for (const auto& o : outcomes)
+    if (o.sent) delivered.push_back(o.claimed->id);
   auto recorded = db_.write<void>([&](db::Tx& tx) -> Result<void> {
-    for (const auto& [q, r] : outcomes) {
-      SD_TRY_VOID(r ? outbox::mark_sent(tx, q->id, now)
-                    : outbox::mark_failed(tx, q->id, q->attempts, r.error().message,
-                                          r.error().kind == ErrorKind::invalid_input, now));
+    SD_TRY_VOID(outbox::mark_sent(tx, delivered, now));
+    for (const auto& o : outcomes) {
+      if (o.sent) continue;
+      SD_TRY_VOID(outbox::mark_failed(tx, o.claimed->id, o.claimed->attempts,
+                                      o.sent.error().message,
+                                      o.sent.error().kind == ErrorKind::invalid_input, now));
     }
     return {};
   });

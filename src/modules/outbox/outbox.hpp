@@ -26,10 +26,11 @@ struct OutgoingEmail {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-struct Queued {
+// A claimed email as stored: decode() its message outside the claiming transaction.
+struct Claimed {
   int64_t id = 0;
   int attempts = 0;
-  OutgoingEmail email;
+  std::string message;
 };
 
 // --- rules (pure) ---
@@ -43,9 +44,10 @@ inline constexpr int kAttemptsMax = 12;
 Result<void> enqueue(db::Tx& tx, std::optional<int64_t> store_id, const OutgoingEmail& email,
                      Micros now);
 // Claims up to `limit` due emails for `lease` (they are not due again until then), so that
-// several instances never send the same email at the same time.
-Result<std::vector<Queued>> claim_due(db::Tx& tx, Micros now, int limit, Micros lease);
-Result<void> mark_sent(db::Tx& tx, int64_t id, Micros now);
+// several instances never send the same email at the same time. One statement; by id.
+Result<std::vector<Claimed>> claim_due(db::Tx& tx, Micros now, int limit, Micros lease);
+// Records that these emails were delivered (one statement).
+Result<void> mark_sent(db::Tx& tx, const std::vector<int64_t>& ids, Micros now);
 // Records a failure; after kAttemptsMax (or when `permanent`) the email is given up.
 Result<void> mark_failed(db::Tx& tx, int64_t id, int attempts, const std::string& error,
                          bool permanent, Micros now);
