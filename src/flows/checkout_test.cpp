@@ -5,12 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <random>
-
 #include "flows/demo_seed.hpp"
 #include "platform/db/migrations.hpp"
+#include "test_database.hpp"
 
 namespace sd::flows {
 namespace {
@@ -65,27 +62,14 @@ const tax::RateTable& rates() {
 class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    const std::string suffix = std::to_string(rd()) + std::to_string(rd() % 1000);
-    dir_ = std::filesystem::temp_directory_path() / ("sd-checkout-" + suffix);
-    std::filesystem::create_directories(dir_);
-    std::string url = "sqlite:" + (dir_ / "t.db").string();
-    if (GetParam()) {
-      const char* pg = std::getenv("SHOPDESK_TEST_PG_URL");
-      if (pg == nullptr) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
-      schema_ = "t_" + suffix;
-      admin_ = must(db::open_database(pg));
-      must(admin_->exec_script("CREATE SCHEMA " + schema_));
-      std::string base = pg;
-      url = base + (base.find('?') == std::string::npos ? "?" : "&") +
-            "options=-csearch_path%3D" + schema_ + "%2Cpublic";
-    }
-    db_ = must(db::open_database(url));
+    const auto url = tmp_.url(GetParam(), "checkout");
+    if (!url) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
+    db_ = must(db::open_database(*url));
     must(db::migrate(*db_));
     DemoSeedOptions o;
     o.orders = 0;
     o.other_stores = 1;
-    o.data_dir = dir_.string();
+    o.data_dir = tmp_.dir().string();
     const auto seeded = must(seed_demo(*db_, clock_, tax::RateTable::builtin(), o));
     store_id_ = seeded.store_ids.at(0);
     slug_ = seeded.store_slug;
@@ -104,11 +88,7 @@ class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
     ASSERT_FALSE(product_.empty());
   }
 
-  void TearDown() override {
-    db_.reset();
-    if (admin_) (void)admin_->exec_script("DROP SCHEMA " + schema_ + " CASCADE");
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { db_.reset(); }
 
   Result<CheckoutResult> buy(const std::string& key) {
     CheckoutDeps deps{*db_, clock_, provider_, rates(), "http://shop.test", nullptr, nullptr};
@@ -149,9 +129,7 @@ class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
     EXPECT_EQ(provider_.control().refunds_total(), 1) << "the charge was not given back";
   }
 
-  std::filesystem::path dir_;
-  std::string schema_;
-  std::unique_ptr<db::Database> admin_;
+  test::TestDatabase tmp_;  // declared first: destroyed after db_
   std::unique_ptr<db::Database> db_;
   SteppedClock clock_;
   HookedProvider provider_{clock_};

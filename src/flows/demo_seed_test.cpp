@@ -6,13 +6,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <random>
 #include <set>
 
 #include "modules/sales/sales.hpp"
 #include "platform/db/migrations.hpp"
+#include "test_database.hpp"
 
 namespace sd::flows {
 namespace {
@@ -41,20 +39,9 @@ class DemoSeed : public ::testing::TestWithParam<Param> {
   static constexpr int64_t kOrders = 3000;
 
   void SetUp() override {
-    std::random_device rd;
-    const std::string suffix = std::to_string(rd()) + std::to_string(rd() % 1000);
-    dir_ = std::filesystem::temp_directory_path() / ("sd-demo-seed-" + suffix);
-    std::string url = "sqlite:" + (dir_ / "t.db").string();
-    if (GetParam().backend == Backend::postgres) {
-      const char* pg = std::getenv("SHOPDESK_TEST_PG_URL");
-      if (pg == nullptr) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
-      schema_ = "t_" + suffix;
-      admin_ = must(db::open_database(pg));
-      must(admin_->exec_script("CREATE SCHEMA " + schema_));
-      std::string base = pg;
-      url = base + (base.find('?') == std::string::npos ? "?" : "&") +
-            "options=-csearch_path%3D" + schema_ + "%2Cpublic";
-    }
+    const auto opened = tmp_.url(GetParam().backend == Backend::postgres, "demo-seed");
+    if (!opened) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
+    const std::string url = *opened;
     db_ = must(db::open_database(url));
     must(db::migrate(*db_));
     if (GetParam().bulk) {  // as `shopdesk seed-demo` loads a big data set
@@ -65,7 +52,7 @@ class DemoSeed : public ::testing::TestWithParam<Param> {
     o.orders = kOrders;
     o.other_stores = 2;
     o.seed = 7;
-    o.data_dir = dir_.string();
+    o.data_dir = tmp_.dir().string();
     o.bulk = GetParam().bulk;
     seeded_ = must(seed_demo(*db_, clock_, tax::RateTable::builtin(), o));
     if (GetParam().bulk) {
@@ -74,11 +61,7 @@ class DemoSeed : public ::testing::TestWithParam<Param> {
     }
   }
 
-  void TearDown() override {
-    db_.reset();
-    if (admin_) (void)admin_->exec_script("DROP SCHEMA " + schema_ + " CASCADE");
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { db_.reset(); }
 
   int64_t scalar(const std::string& sql, int64_t store_id) {
     return must(db_->read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
@@ -93,9 +76,8 @@ class DemoSeed : public ::testing::TestWithParam<Param> {
   }
 
   FixedClock clock_;
-  std::filesystem::path dir_;
-  std::string schema_;
-  std::unique_ptr<db::Database> admin_, db_;
+  test::TestDatabase tmp_;  // declared before db_: destroyed after it
+  std::unique_ptr<db::Database> db_;
   DemoSeedResult seeded_;
 };
 
@@ -223,7 +205,7 @@ TEST_P(DemoSeed, TheAuditsCatchABrokenRollupLedgerAndSalesRow) {
 TEST_P(DemoSeed, SeedingAgainLeavesTheStoreAsItIs) {
   DemoSeedOptions o;
   o.orders = 10;
-  o.data_dir = dir_.string();
+  o.data_dir = tmp_.dir().string();
   const auto again = must(seed_demo(*db_, clock_, tax::RateTable::builtin(), o));
   EXPECT_FALSE(again.created);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM orders WHERE store_id = $1", seeded_.store_ids[0]), kOrders);

@@ -3,12 +3,9 @@
 // a failure is retried later or given up.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <random>
-
 #include "modules/outbox/outbox.hpp"
 #include "platform/db/migrations.hpp"
+#include "test_database.hpp"
 
 namespace sd::outbox {
 namespace {
@@ -22,29 +19,12 @@ T must(Result<T> r) {
 class OutboxStore : public ::testing::TestWithParam<bool /*postgres*/> {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    const std::string suffix = std::to_string(rd()) + std::to_string(rd() % 1000);
-    dir_ = std::filesystem::temp_directory_path() / ("sd-outbox-" + suffix);
-    std::filesystem::create_directories(dir_);
-    std::string url = "sqlite:" + (dir_ / "t.db").string();
-    if (GetParam()) {
-      const char* pg = std::getenv("SHOPDESK_TEST_PG_URL");
-      if (pg == nullptr) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
-      schema_ = "t_" + suffix;
-      admin_ = must(db::open_database(pg));
-      must(admin_->exec_script("CREATE SCHEMA " + schema_));
-      std::string base = pg;
-      url = base + (base.find('?') == std::string::npos ? "?" : "&") +
-            "options=-csearch_path%3D" + schema_ + "%2Cpublic";
-    }
-    db_ = must(db::open_database(url));
+    const auto url = tmp_.url(GetParam(), "outbox");
+    if (!url) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
+    db_ = must(db::open_database(*url));
     must(db::migrate(*db_));
   }
-  void TearDown() override {
-    db_.reset();
-    if (admin_) (void)admin_->exec_script("DROP SCHEMA " + schema_ + " CASCADE");
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { db_.reset(); }
 
   void enqueue_one(const std::string& to, Micros at) {
     OutgoingEmail e{"receipt", "Ana's Fonts", "Buyer", to, "help@ana.test", "Your receipt",
@@ -70,9 +50,7 @@ class OutboxStore : public ::testing::TestWithParam<bool /*postgres*/> {
   }
 
   static constexpr Micros kLease = 1000;
-  std::filesystem::path dir_;
-  std::string schema_;
-  std::unique_ptr<db::Database> admin_;
+  test::TestDatabase tmp_;  // declared first: destroyed after db_
   std::unique_ptr<db::Database> db_;
 };
 
