@@ -9,8 +9,12 @@ constexpr Micros kLease = 5 * kMicrosPerMinute;
 }  // namespace
 
 MailJob::MailJob(db::Database& db, const Clock& clock, std::unique_ptr<mail::Transport> transport,
-                 std::string from_address)
-    : db_(db), clock_(clock), transport_(std::move(transport)), from_address_(std::move(from_address)) {}
+                 std::string from_address, Renderer render)
+    : db_(db),
+      clock_(clock),
+      transport_(std::move(transport)),
+      from_address_(std::move(from_address)),
+      render_(std::move(render)) {}
 
 int MailJob::run_once() {
   auto due = db_.write<std::vector<outbox::Claimed>>(
@@ -27,11 +31,47 @@ int MailJob::run_once() {
   };
   std::vector<Outcome> outcomes;
   int sent = 0;
+  // Decoded here, outside the claiming transaction (the writer's time is the checkout's);
+  // references are rendered in one read transaction for the batch.
+  std::vector<Result<outbox::OutgoingEmail>> emails;
+  std::vector<std::pair<size_t, outbox::Reference>> refs;
   for (const auto& c : *due) {
-    // Decoded here, outside the claiming transaction (the writer's time is the checkout's).
-    const auto email = outbox::decode(c.message);
+    if (auto ref = outbox::decode_reference(c.message)) {
+      refs.emplace_back(emails.size(), std::move(*ref));
+      emails.push_back(fail(ErrorKind::unavailable, "not_rendered", "not rendered yet"));
+    } else if (auto email = outbox::decode(c.message)) {
+      emails.push_back(std::move(*email));
+    } else {
+      emails.push_back(fail(ErrorKind::invalid_input, "unreadable", "unreadable"));
+    }
+  }
+  if (!refs.empty()) {
+    auto rendered = db_.read<void>([&](db::Tx& tx) -> Result<void> {
+      for (const auto& [at, ref] : refs) {
+        auto email = render_(tx, ref);
+        // What it names is gone, or the kind is unknown: given up, like an unreadable one.
+        if (!email && email.error().kind != ErrorKind::not_found) return fail(email.error());
+        if (!email || !*email) {
+          emails[at] = fail(ErrorKind::invalid_input, "unrenderable",
+                            !email ? email.error().message : "unknown kind " + ref.kind);
+        } else {
+          emails[at] = std::move(**email);
+        }
+      }
+      return {};
+    });
+    // The database could not be read now: those not rendered yet are tried again later.
+    if (!rendered) {
+      log::warn("outbox rendering failed", {{"error", rendered.error().code}});
+      for (const auto& [at, ref] : refs)
+        if (!emails[at] && emails[at].error().code == "not_rendered") emails[at] = fail(rendered.error());
+    }
+  }
+  for (size_t i = 0; i < due->size(); ++i) {
+    const auto& c = (*due)[i];
+    auto& email = emails[i];
     if (!email) {
-      outcomes.push_back({&c, fail(ErrorKind::invalid_input, "unreadable", "unreadable")});
+      outcomes.push_back({&c, fail(email.error())});
       continue;
     }
     mail::Email e;

@@ -15,6 +15,7 @@
 #include "app/config.hpp"
 #include "app/mail_job.hpp"
 #include "app/periodic_job.hpp"
+#include "flows/checkout.hpp"
 #include "flows/messaging.hpp"
 #include "flows/refund.hpp"
 #include "core/limits.hpp"
@@ -138,7 +139,10 @@ int serve(Config c) {
   svc.public_url = c.public_url;
   svc.checkout_faults = c.test_mode ? &checkout_faults : nullptr;
   svc.refund_faults = c.test_mode ? &refund_faults : nullptr;
-  MailJob mail(**db, *svc.clock, make_transport(c), c.mail_from);
+  MailJob mail(**db, *svc.clock, make_transport(c), c.mail_from,
+               [&svc](db::Tx& tx, const outbox::Reference& ref) {
+                 return flows::receipt_email(tx, ref, svc.public_url);
+               });
   PeriodicJob mail_job(std::chrono::seconds(1), [&mail] { return mail.run_once() == MailJob::kBatch; });
   // Idempotency records are kept for their retention period (limits.hpp), then deleted.
   PeriodicJob purge_job(std::chrono::hours(1), [&] {

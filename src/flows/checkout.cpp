@@ -19,6 +19,8 @@
 namespace sd::flows {
 namespace {
 
+constexpr std::string_view kReceipt = "receipt";
+
 // What the buyer will pay, computed before charging and verified again when writing.
 struct Quote {
   stores::Store store;
@@ -26,25 +28,18 @@ struct Quote {
   std::vector<int64_t> quantities;
   tax::Decision tax;
   orders::Order order;  // lines and totals filled; ids empty
-  // Read once, outside the writer: what the receipt and bundle grants need.
+  // Read once, outside the writer: what the bundle grants need.
   std::vector<std::vector<std::string>> bundle_public_ids;  // per item
-  std::vector<catalog::SupportMaterial> materials;          // for the receipt, deduplicated
 };
 
-// Bundle contents' public ids and the support material for the receipt. Informational, so it
-// is read with the quote and not re-verified inside the write transaction.
-Result<void> add_receipt_context(db::Tx& tx, Quote& q) {
+// Bundle contents' public ids. Informational, so they are read with the quote and not
+// re-verified inside the write transaction.
+void add_bundle_ids(Quote& q) {
   for (const auto& item : q.items) {
     std::vector<std::string> ids;
     for (const auto& b : item.bundle_items) ids.push_back(b.public_id);
     q.bundle_public_ids.push_back(std::move(ids));
-    for (const auto& m : SD_TRY(catalog::support_materials_of(tx, q.store.id, item.product_id))) {
-      bool seen = false;
-      for (const auto& have : q.materials) seen = seen || have.id == m.id;
-      if (!seen) q.materials.push_back(m);
-    }
   }
-  return {};
 }
 
 std::string item_param(size_t i, const char* field) {
@@ -194,7 +189,7 @@ orders::Order paid_order(const Quote& q, const CheckoutInput& in, const payments
   return o;
 }
 
-outbox::OutgoingEmail receipt(const CheckoutDeps& deps, const CheckoutResult& r,
+outbox::OutgoingEmail receipt(const std::string& public_url, const CheckoutResult& r,
                               const std::vector<catalog::SupportMaterial>& support) {
   const auto cur = currency_from_code(r.order.currency).value_or(Currency{});
   auto money = [&](int64_t v) { return format_decimal(Money{v, cur}) + " " + r.order.currency; };
@@ -214,7 +209,7 @@ outbox::OutgoingEmail receipt(const CheckoutDeps& deps, const CheckoutResult& r,
   }
   body += "Total paid: " + money(r.order.total_minor) + " (" + r.order.payment_brand + " ending " +
           r.order.payment_last4 + ")\n\n";
-  body += "Your downloads are in your library: " + deps.public_url + "/library\n";
+  body += "Your downloads are in your library: " + public_url + "/library\n";
   std::string materials;
   for (const auto& m : support) materials += "- " + m.title + (m.url.empty() ? "" : ": " + m.url) + "\n";
   if (!materials.empty()) body += "\nHelp with your purchase:\n" + materials;
@@ -281,7 +276,8 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
     r.license_keys.push_back(SD_TRY(grant_line(tx, q.items[i], q.bundle_public_ids[i], o, l, now)));
     SD_TRY_VOID(sales::record(tx, sale_row_of(o, l, customer, r.license_keys[i])));
   }
-  SD_TRY_VOID(outbox::enqueue(tx, o.store_id, receipt(deps, r, q.materials), now));
+  // The receipt is rendered when it is sent (receipt_email), from the rows written here.
+  SD_TRY_VOID(outbox::enqueue_reference(tx, {std::string(kReceipt), o.store_id, o.id}, now));
   if (created) r.session = SD_TRY(accounts::start_session(tx, user.id, now));
   if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
     deps.fail_next_commits->fetch_sub(1);
@@ -322,6 +318,26 @@ Result<void> ensure_may_buy(db::Tx& tx, int64_t store_id, int64_t user_id,
   return {};
 }
 
+Result<std::optional<outbox::OutgoingEmail>> receipt_email(db::Tx& tx,
+                                                           const outbox::Reference& ref,
+                                                           const std::string& public_url) {
+  if (ref.kind != kReceipt) return std::optional<outbox::OutgoingEmail>();
+  const auto store = SD_TRY(stores::get_store(tx, ref.store_id));
+  CheckoutResult r{SD_TRY(orders::get_order_by_id(tx, ref.store_id, ref.id)), store.name,
+                   store.slug, store.support_email, {}, std::nullopt};
+  // The support material of each product bought, once each, in the order of the lines.
+  std::vector<catalog::SupportMaterial> materials;
+  for (const auto& l : r.order.lines) {
+    r.license_keys.push_back(SD_TRY(licenses::key_for_line(tx, l.id)).value_or(""));
+    for (const auto& m : SD_TRY(catalog::support_materials_of(tx, store.id, l.product_id))) {
+      bool seen = false;
+      for (const auto& have : materials) seen = seen || have.id == m.id;
+      if (!seen) materials.push_back(m);
+    }
+  }
+  return std::optional(receipt(public_url, r, materials));
+}
+
 Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
   SD_TRY_VOID(validate(in));
   // Card details first (no charge): the card's country is tax evidence, and the fingerprint
@@ -331,7 +347,7 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
   const auto now = deps.clock.now();
   const auto q = SD_TRY(deps.db.read<Quote>([&](db::Tx& tx) -> Result<Quote> {
     auto quoted = SD_TRY(quote(tx, deps, in, pm, now));
-    SD_TRY_VOID(add_receipt_context(tx, quoted));
+    add_bundle_ids(quoted);
     const auto existing = SD_TRY(accounts::find_login(tx, canonical_email(in.email)));
     // The signed-in buyer's account, else the account the email belongs to (a guest may be a
     // known buyer); the email and the card are checked as well.

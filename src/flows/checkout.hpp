@@ -1,6 +1,7 @@
 // Checkout (R-CHK-1..6, R-TAX, R-LED-1..2): quote, charge, then write the order, its ledger
-// entry, entitlements, license keys, sales rows and receipt email in one transaction. A charge
-// whose transaction then fails is refunded at the provider before the error is returned.
+// entry, entitlements, license keys, sales rows and the receipt's outbox row in one
+// transaction. A charge whose transaction then fails is refunded at the provider before the
+// error is returned.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "modules/accounts/accounts.hpp"
 #include "modules/catalog/catalog.hpp"
 #include "modules/orders/orders.hpp"
+#include "modules/outbox/outbox.hpp"
 #include "modules/sales/sales.hpp"
 #include "modules/stores/stores.hpp"
 #include "modules/tax/tax.hpp"
@@ -68,6 +70,14 @@ struct CheckoutDeps {
 };
 
 Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& input);
+
+// The receipt of the order an outbox reference names (checkout enqueues one per order), as
+// the mail job sends it: order id, items with their terms and license keys, totals, the
+// library link under `public_url`, the products' support material and the store's support
+// email. nullopt when `ref` is not a receipt.
+Result<std::optional<outbox::OutgoingEmail>> receipt_email(db::Tx& tx,
+                                                           const outbox::Reference& ref,
+                                                           const std::string& public_url);
 
 // --- generators (seed-demo) write many past orders at once with the checkout's own rules ---
 

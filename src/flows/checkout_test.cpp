@@ -236,6 +236,63 @@ TEST_P(CheckoutRace, TheCatalogVersionMovesWithWhatACheckoutPrices) {
   EXPECT_EQ(other_after, other);
 }
 
+// The receipt is rendered when the mail job sends it, from the order the outbox row names:
+// order id, the tier's terms, the license key, totals, the library link, the product's support
+// material and the store's support email. Another store's id does not reach this order.
+TEST_P(CheckoutRace, TheReceiptIsRenderedFromTheOrderItNames) {
+  const auto products = must(db_->read<std::vector<catalog::Product>>([&](db::Tx& tx) {
+    return catalog::list_published_products(tx, store_id_, std::nullopt, 50);
+  }));
+  for (const auto& p : products) {
+    if (p.license_keys && p.bundle_product_ids.empty()) {
+      product_ = p.public_id;
+      tier_ = p.tiers.at(1).public_id;
+    }
+  }
+  const auto r = buy("receipt");
+  ASSERT_TRUE(r) << describe(r.error());
+  ASSERT_FALSE(r->license_keys.at(0).empty());
+  const auto message = must(db_->read<std::string>([&](db::Tx& tx) -> Result<std::string> {
+    auto row = SD_TRY(tx.query_one("SELECT message FROM outbox_emails WHERE store_id = $1 AND "
+                                   "kind = 'receipt'", {store_id_}));
+    return std::string(row->text(0));
+  }));
+  EXPECT_LT(message.size(), 100u) << "the outbox row holds a reference, not the email";
+  const auto ref = outbox::decode_reference(message);
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->id, r->order.id);
+
+  const auto email = must(db_->read<std::optional<outbox::OutgoingEmail>>(
+      [&](db::Tx& tx) { return receipt_email(tx, *ref, "http://shop.test"); }));
+  ASSERT_TRUE(email);
+  const auto& l = r->order.lines.at(0);
+  EXPECT_EQ(email->kind, "receipt");
+  EXPECT_EQ(email->to_address, r->order.email);
+  EXPECT_EQ(email->reply_to, r->support_email);
+  EXPECT_NE(email->subject.find(r->order.public_id), std::string::npos) << email->subject;
+  for (const std::string& part :
+       {r->order.public_id, l.product_title + " (" + l.tier_name + ")", "License terms: " + l.terms,
+        "License key: " + r->license_keys[0], std::string("Total paid: "),
+        std::string("http://shop.test/library"), std::string("Installing fonts on Mac and Windows"),
+        std::string("Which license do I need?"), "Write to " + r->support_email}) {
+    EXPECT_NE(email->text_body.find(part), std::string::npos) << part << "\n" << email->text_body;
+  }
+
+  auto elsewhere = *ref;
+  elsewhere.store_id = must(db_->read<int64_t>([&](db::Tx& tx) -> Result<int64_t> {
+    auto row = SD_TRY(tx.query_one("SELECT MIN(id) FROM stores WHERE id <> $1", {store_id_}));
+    return row->i64(0);
+  }));
+  const auto other = db_->read<std::optional<outbox::OutgoingEmail>>(
+      [&](db::Tx& tx) { return receipt_email(tx, elsewhere, "http://shop.test"); });
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().kind, ErrorKind::not_found);
+  auto unknown = *ref;
+  unknown.kind = "newsletter";
+  EXPECT_FALSE(must(db_->read<std::optional<outbox::OutgoingEmail>>(
+      [&](db::Tx& tx) { return receipt_email(tx, unknown, "http://shop.test"); })));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CheckoutRace, ::testing::Values(false, true),
                          [](const auto& test) { return test.param ? "postgres" : "sqlite"; });
 

@@ -11,6 +11,7 @@ import {
   RATE_PPM, TAX_LABEL, EU, place, lineTax, netOf, checkOrderMath, CARDS, card, createShop,
   checkoutBody, checkout, buy, getBalance, setCheckoutFaults, dbRows, serverLog,
 } from './support/selling.mjs';
+import { mailFiles, qpDecode, waitFor } from './support/mail.mjs';
 
 const ORDER_ID = /^SD-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
 const ERROR_TYPES = new Set(['invalid_request', 'authentication', 'permission', 'not_found', 'conflict', 'rate_limited', 'idempotency', 'api']);
@@ -446,6 +447,40 @@ describe('checkout', () => {
     const lib = expectList(await guest.get('/api/v1/library'));
     assert.deepEqual(lib.map((e) => e.product.id), [shop.products.free.id]);
     assert.deepEqual(await getBalance(shop.client), before0);
+  });
+
+  test('the receipt email: order id, each item with its terms and license key, totals, library link, support material, support email', async () => {
+    const seller = shop.client;
+    const guide = await seller.post('/api/v1/support-materials', { kind: 'guide', title: 'Receipt install guide', body: 'Unzip it.', url: 'https://example.com/receipt-guide' });
+    expectStatus(guide, 201);
+    const faq = await seller.post('/api/v1/support-materials', { kind: 'faq', title: 'Receipt license FAQ', body: 'Personal or commercial.' });
+    expectStatus(faq, 201);
+    const keyed = await seller.post('/api/v1/products', {
+      title: 'Keyed app', description: 'An app with license keys.', license_keys: true,
+      tiers: [{ name: 'Single seat', price_minor: 2500, terms: 'One installation per key.' }],
+      support_material_ids: [guide.json.id, faq.json.id],
+    });
+    expectStatus(keyed, 201);
+    expectStatus(await seller.post(`/api/v1/products/${keyed.json.id}/publish`), 200);
+    const email = uniqueEmail('receipt');
+    const res = await checkout(new Client(srv.url), shop, [{ product: keyed.json }, { product: 'second' }], {
+      email, name: 'Rita Receipt', country: 'DE', consent_immediate_delivery: true,
+    });
+    expectStatus(res, 201);
+    const o = res.json.order;
+    const mail = qpDecode(await waitFor(() => mailFiles(srv.server).find((m) => m.includes(email) && m.includes(o.id)), 'the receipt'));
+    const key = o.lines[0].license_key;
+    assert.match(key, /\S{8,}/);
+    for (const part of [
+      `Order ${o.id}`, 'Keyed app (Single seat) x1: 25.00 USD', 'License terms: One installation per key.',
+      `License key: ${key}`, 'Texture pack (Tier 1 (1000)) x1: 10.00 USD', 'License terms: Terms of tier 1: personal use.',
+      'Subtotal: 35.00 USD', 'VAT (DE): 6.65 USD', 'Total paid: 41.65 USD', `${srv.url}/library`,
+      '- Receipt install guide: https://example.com/receipt-guide', '- Receipt license FAQ',
+      `Questions? Write to ${shop.seller.user.email} and mention order ${o.id}.`,
+    ]) {
+      assert.ok(mail.includes(part), `the receipt lacks "${part}":\n${mail}`);
+    }
+    assert.match(mail, /Subject: Your receipt from Checkout Shop/);
   });
 
   test('malformed bodies name the field', async () => {

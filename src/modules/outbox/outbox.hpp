@@ -26,6 +26,14 @@ struct OutgoingEmail {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// An email rendered when it is sent, from rows that never change (a receipt: its order), so
+// the transaction that causes it writes a few bytes instead of the whole message.
+struct Reference {
+  std::string kind;  // receipt
+  int64_t store_id = 0;
+  int64_t id = 0;    // of the row it is rendered from
+};
+
 // A claimed email as stored: decode() its message outside the claiming transaction.
 struct Claimed {
   int64_t id = 0;
@@ -36,6 +44,9 @@ struct Claimed {
 // --- rules (pure) ---
 std::string encode(const OutgoingEmail& e);
 std::optional<OutgoingEmail> decode(std::string_view json);
+std::string encode_reference(const Reference& r);
+// nullopt when `json` is not a reference (then it is an email: decode()).
+std::optional<Reference> decode_reference(std::string_view json);
 // Delay before the next attempt after `attempts` failures: 30 s doubling, at most 6 h.
 Micros retry_delay(int attempts);
 inline constexpr int kAttemptsMax = 12;
@@ -43,6 +54,7 @@ inline constexpr int kAttemptsMax = 12;
 // --- store (SQL) ---
 Result<void> enqueue(db::Tx& tx, std::optional<int64_t> store_id, const OutgoingEmail& email,
                      Micros now);
+Result<void> enqueue_reference(db::Tx& tx, const Reference& ref, Micros now);
 // Claims up to `limit` due emails for `lease` (they are not due again until then), so that
 // several instances never send the same email at the same time. One statement; by id.
 Result<std::vector<Claimed>> claim_due(db::Tx& tx, Micros now, int limit, Micros lease);

@@ -32,6 +32,21 @@ std::optional<OutgoingEmail> decode(std::string_view json) {
   }
 }
 
+std::string encode_reference(const Reference& r) {
+  return nlohmann::json{{"ref", r.kind}, {"store_id", r.store_id}, {"id", r.id}}.dump();
+}
+
+std::optional<Reference> decode_reference(std::string_view json) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("ref")) return std::nullopt;
+  try {
+    return Reference{j.at("ref").get<std::string>(), j.at("store_id").get<int64_t>(),
+                     j.at("id").get<int64_t>()};
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
 Micros retry_delay(int attempts) {
   const Micros base = 30 * kMicrosPerSecond;
   const Micros cap = 6 * kMicrosPerHour;

@@ -17,6 +17,20 @@ TEST(OutboxRules, EmailsRoundTrip) {
   EXPECT_FALSE(decode("nope"));
 }
 
+TEST(OutboxRules, ReferencesRoundTripAndAreToldFromEmails) {
+  const Reference r{"receipt", 7, 123456789012};
+  const auto json = encode_reference(r);
+  auto back = decode_reference(json);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, "receipt");
+  EXPECT_EQ(back->store_id, 7);
+  EXPECT_EQ(back->id, 123456789012);
+  EXPECT_FALSE(decode(json)) << "a reference is not an email";
+  EXPECT_FALSE(decode_reference(encode(OutgoingEmail{"receipt", "", "", "a@b.c", "", "", "", {}})));
+  EXPECT_FALSE(decode_reference(R"({"ref":"receipt","id":"x"})"));
+  EXPECT_FALSE(decode_reference("nope"));
+}
+
 TEST(OutboxRules, RetryBacksOffToACap) {
   EXPECT_EQ(retry_delay(1), 30 * kMicrosPerSecond);
   EXPECT_EQ(retry_delay(2), 60 * kMicrosPerSecond);

@@ -14,6 +14,14 @@ Result<void> enqueue(db::Tx& tx, std::optional<int64_t> store_id, const Outgoing
   return {};
 }
 
+Result<void> enqueue_reference(db::Tx& tx, const Reference& ref, Micros now) {
+  SD_TRY(tx.exec(
+      "INSERT INTO outbox_emails (store_id, kind, message, created_at, next_attempt_at) "
+      "VALUES ($1, $2, $3, $4, $4)",
+      {ref.store_id, ref.kind, encode_reference(ref), now}));
+  return {};
+}
+
 Result<std::vector<Claimed>> claim_due(db::Tx& tx, Micros now, int limit, Micros lease) {
   // PostgreSQL: SKIP LOCKED lets instances claim disjoint batches; SQLite has one writer.
   const std::string lock = tx.dialect() == db::Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : "";
