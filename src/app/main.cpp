@@ -1,6 +1,5 @@
 // Composition root: configuration, wiring, and the CLI subcommands (R-CLI-1).
 #include <CLI/CLI.hpp>
-#include <malloc.h>
 #include <unistd.h>
 #include <chrono>
 #include <cstdio>
@@ -425,10 +424,6 @@ void add_db_options(CLI::App* cmd, Config& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Blocks of limits::malloc_mmap_threshold_bytes and more (streamed CSV chunks, big answers)
-  // are mapped and unmapped instead of staying in the malloc arena of whichever of the 32
-  // worker threads freed them: otherwise memory grew by ~2 MiB with every export (measured).
-  mallopt(M_MMAP_THRESHOLD, static_cast<int>(limits::malloc_mmap_threshold_bytes));
   if (!crypto::init()) {
     std::fprintf(stderr, "libsodium failed to initialise\n");
     return 1;

@@ -16,8 +16,6 @@ inline constexpr int http_connections_max = 10000;
 inline constexpr int http_shutdown_drain_seconds = 10;       // graceful shutdown budget
 inline constexpr int http_worker_threads = 32;               // blocking handlers run here
 inline constexpr size_t http_url_bytes_max = 8 * 1024;
-// Process: malloc maps blocks of this size and more (see main.cpp).
-inline constexpr size_t malloc_mmap_threshold_bytes = 256 * 1024;
 
 // Lists
 inline constexpr int list_limit_default = 50;
