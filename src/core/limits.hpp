@@ -42,6 +42,9 @@ inline constexpr int db_sqlite_bulk_cache_kib = 3 * 1024 * 1024;
 // Pages in the WAL before a checkpoint starts on the checkpointer thread (SQLite's own default
 // is 1000, run by the committing writer); at four times this the writer checkpoints itself.
 inline constexpr int db_sqlite_wal_autocheckpoint_pages = 8000;
+// The writer gathers a transaction's WAL frames up to this size before writing them at once
+// (platform/db/sqlite_wal_buffer.hpp); a commit group of 16 orders is about 1 MiB.
+inline constexpr size_t db_sqlite_wal_write_buffer_bytes = 4 * 1024 * 1024;
 
 // Sales view: answers of the list kept in memory (per process, bytes), and summaries by filter.
 inline constexpr size_t sales_cache_bytes_max = 8 * 1024 * 1024;

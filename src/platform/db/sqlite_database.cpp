@@ -1,5 +1,6 @@
 // SQLite back end. See README.md for the group-commit design.
 #include "platform/db/sqlite_database.hpp"
+#include "platform/db/sqlite_wal_buffer.hpp"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -88,11 +89,13 @@ struct StringHash {
 // One connection and its prepared statements, used by one thread at a time.
 class Conn {
  public:
-  static Result<std::unique_ptr<Conn>> open(const std::string& path, bool read_only) {
+  // `vfs`: nullptr for the default one.
+  static Result<std::unique_ptr<Conn>> open(const std::string& path, bool read_only,
+                                            const char* vfs = nullptr) {
     int flags = SQLITE_OPEN_NOMUTEX |
                 (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3* handle = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+    int rc = sqlite3_open_v2(path.c_str(), &handle, flags, vfs);
     auto conn = std::unique_ptr<Conn>(new Conn(handle));  // closes even a failed handle
     if (rc != SQLITE_OK) return fail(sqlite_error(handle, rc, "open " + path));
     sqlite3_extended_result_codes(handle, 1);
@@ -386,7 +389,8 @@ class SqliteDatabase final : public Database {
     static std::once_flag configured;
     std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
-    db->writer_ = SD_TRY(Conn::open(path, false));
+    // The writer's WAL writes are gathered into one per commit (sqlite_wal_buffer.hpp).
+    db->writer_ = SD_TRY(Conn::open(path, false, wal_buffer_vfs()));
     if (bulk_load) {
       // Before any reader opens: leaving WAL needs the only connection. A rollback journal
       // keeps a crash (of the process) safe, and journals only pages the file had before.
