@@ -21,6 +21,22 @@ User user_from(const db::Row& r, size_t at = 0) {
 // leak usable credentials. The secrets carry 256 random bits, so no salt or KDF is needed.
 std::string secret_hash(std::string_view secret) { return crypto::sha256_hex(secret); }
 
+// A session's cookie token begins with its start time (milliseconds, 9 base32 symbols) and a
+// dot, and its stored key is that prefix followed by the hash of the whole token: new keys
+// sort by time, so each session appends to the end of the sessions' unique index instead of
+// writing a random page of it (one page per checkout that creates a buyer). Tokens issued
+// before have no dot and are stored as the plain hash.
+constexpr size_t kSessionTimeSymbols = 9;
+std::string new_session_token(Micros now) {
+  return base32_of(static_cast<uint64_t>(now / 1000), kSessionTimeSymbols) + "." +
+         random_token(32);
+}
+std::string session_key(std::string_view token) {
+  if (token.size() <= kSessionTimeSymbols || token[kSessionTimeSymbols] != '.')
+    return secret_hash(token);
+  return std::string(token.substr(0, kSessionTimeSymbols + 1)) + secret_hash(token);
+}
+
 // When credentials stop working or need their last-use time written, one rule for the full
 // resolve_* functions and the id-only *_caller ones.
 constexpr Micros kTouchEvery = limits::session_touch_interval_seconds * kMicrosPerSecond;
@@ -117,11 +133,11 @@ Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::strin
 }
 
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now) {
-  StartedSession s{random_token(32), random_token(32)};
+  StartedSession s{new_session_token(now), random_token(32)};
   SD_TRY(tx.exec(
       "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) "
       "VALUES ($1, $2, $3, $4, $4)",
-      {secret_hash(s.cookie_token), user_id, s.csrf_token, now}));
+      {session_key(s.cookie_token), user_id, s.csrf_token, now}));
   return s;
 }
 
@@ -131,7 +147,7 @@ Result<std::optional<Principal>> resolve_session(db::Tx& tx, std::string_view co
       std::string("SELECT ") + kUserColumns +
           ", s.id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id "
           "WHERE " + kLiveSession,
-      {secret_hash(cookie_token), now - kSessionIdle, now - kSessionAbsolute}));
+      {session_key(cookie_token), now - kSessionIdle, now - kSessionAbsolute}));
   if (!row) return std::optional<Principal>{};
   if (touch != nullptr) *touch = touch_due(row->i64(7), now);
   return std::optional<Principal>{
@@ -246,7 +262,7 @@ Result<std::optional<CallerId>> session_caller(db::Tx& tx, std::string_view cook
       tx,
       std::string("SELECT u.id, s.last_seen_at, s.created_at FROM sessions s JOIN users u ON "
                   "u.id = s.user_id WHERE ") + kLiveSession,
-      {secret_hash(cookie_token), now - kSessionIdle, now - kSessionAbsolute}));
+      {session_key(cookie_token), now - kSessionIdle, now - kSessionAbsolute}));
   if (!row) return std::optional<CallerId>{};
   const auto [user_id, last_seen, created] = *row;
   CallerId c{user_id, touch_due(last_seen, now), now};
