@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   prepare("mail", "INSERT INTO outbox_emails (store_id, kind, message, created_at, next_attempt_at) VALUES (1, 'receipt', $1, $2, $2)");
 
   const auto start = std::chrono::steady_clock::now();
-  const std::string receipt(1200, 'x');
+  // The receipt's outbox row names its order (the mail job renders it when it sends it).
   const auto stamp = std::to_string(start.time_since_epoch().count());
   for (long long i = 0; i < orders; ++i) {
     if (i % batch == 0) exec("BEGIN");
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     PQclear(run("posting", {eid, "creator", "-920", now}));
     PQclear(run("ent", {"ent_" + k, uid, oid, lid, now}));
     PQclear(run("sale", {lid, oid, "SD-" + k, now, cid, k + "@bench.example"}));
-    PQclear(run("mail", {receipt, now}));
+    PQclear(run("mail", {R"({"ref":"receipt","store_id":1,"id":)" + oid + "}", now}));
     if (i % batch == batch - 1 || i == orders - 1) exec("COMMIT");
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
