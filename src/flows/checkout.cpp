@@ -30,6 +30,18 @@ struct Quote {
   orders::Order order;  // lines and totals filled; ids empty
   // Read once, outside the writer: what the bundle grants need.
   std::vector<std::vector<std::string>> bundle_public_ids;  // per item
+  bool new_buyer = false;  // no account had the email (nor was one signed in) when quoted
+};
+
+// What the write will use that is random or time-dependent, drawn before it: with them, the
+// result the write is expected to produce (and an answer made from it) is known outside the
+// writer.
+struct Drawn {
+  Micros now = 0;
+  std::string order_public_id;
+  std::vector<std::string> line_public_ids;
+  std::vector<std::vector<std::string>> keys;  // per line: one per grant that issues keys
+  accounts::StartedSession session;            // for a new buyer
 };
 
 // Bundle contents' public ids. Informational, so they are read with the quote and not
@@ -222,18 +234,52 @@ outbox::OutgoingEmail receipt(const std::string& public_url, const CheckoutResul
 }
 
 // Entitlements for a line: the product itself, and each product a bundle contains.
+// `keys` are the line's drawn license keys, one per grant that issues them, in order.
 Result<std::string> grant_line(db::Tx& tx, const catalog::Purchasable& item,
                                const std::vector<std::string>& bundle_public_ids,
-                               const orders::Order& o, const orders::Line& l, Micros now) {
+                               const orders::Order& o, const orders::Line& l, Micros now,
+                               const std::vector<std::string>& keys) {
   std::string first_key;
+  size_t next = 0;
   for (const auto& g : grants_of(item, bundle_public_ids)) {
     SD_TRY(entitlements::grant(tx, o.store_id, o.buyer_user_id, o.id, l.id, g.product_id, now));
     if (g.license_key) {
-      auto key = SD_TRY(licenses::issue(tx, o.store_id, g.product_id, g.product_public_id, l.id, now));
+      auto key = SD_TRY(licenses::issue(tx, o.store_id, g.product_id, g.product_public_id, l.id,
+                                        now, keys.at(next++)));
       if (first_key.empty()) first_key = key;
     }
   }
   return first_key;
+}
+
+Drawn draw(const Quote& q, Micros now) {
+  Drawn d;
+  d.now = now;
+  d.order_public_id = orders::new_order_public_id(now);
+  for (size_t i = 0; i < q.items.size(); ++i) {
+    d.line_public_ids.push_back(new_public_id("li"));
+    std::vector<std::string> keys;
+    for (const auto& g : grants_of(q.items[i], q.bundle_public_ids[i]))
+      if (g.license_key) keys.push_back(licenses::new_license_key());
+    d.keys.push_back(std::move(keys));
+  }
+  if (q.new_buyer) d.session = accounts::new_session(now);
+  return d;
+}
+
+// The result write_order produces when nothing changed since the quote (row ids left 0).
+CheckoutResult predicted(const Quote& q, const CheckoutInput& in,
+                         const payments::PaymentMethod& pm, const payments::Charge& ch,
+                         const Drawn& d) {
+  CheckoutResult r{paid_order(q, in, pm, ch, d.now), q.store.name, q.store.slug,
+                   q.store.support_email, {}, std::nullopt};
+  r.order.public_id = d.order_public_id;
+  for (size_t i = 0; i < r.order.lines.size(); ++i) {
+    r.order.lines[i].public_id = d.line_public_ids[i];
+    r.license_keys.push_back(d.keys[i].empty() ? "" : d.keys[i][0]);
+  }
+  if (q.new_buyer) r.session = d.session;
+  return r;
 }
 
 // The answer for a charge that already paid an order: the same request came again (a retry
@@ -247,10 +293,11 @@ Result<CheckoutResult> existing_result(db::Tx& tx, const Quote& q, orders::Order
 
 Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const CheckoutInput& in,
                                    const payments::PaymentMethod& pm, const payments::Charge& ch,
-                                   const Quote& q, Micros now) {
+                                   const Quote& q, const Drawn& d) {
+  const Micros now = d.now;
   if (auto paid = SD_TRY(orders::find_by_charge(tx, ch.charge_id))) {
     auto r = SD_TRY(existing_result(tx, q, std::move(*paid)));
-    if (deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
+    if (deps.on_written) SD_TRY_VOID(deps.on_written(tx, r, false));
     return r;
   }
   SD_TRY_VOID(reverify(tx, deps, in, pm, q, now));
@@ -265,7 +312,12 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
   orders::Order o = paid_order(q, in, pm, ch, now);
   o.customer_id = customer.id;
   o.buyer_user_id = user.id;
+  o.public_id = d.order_public_id;
+  for (size_t i = 0; i < o.lines.size(); ++i) o.lines[i].public_id = d.line_public_ids[i];
   o = SD_TRY(orders::insert_order(tx, std::move(o)));
+  // What predicted() assumed: the drawn order id was free, and the buyer's account was new
+  // exactly when the quote found none.
+  const bool as_predicted = o.public_id == d.order_public_id && created == q.new_buyer;
 
   SD_TRY(ledger::post(tx, ledger::sale_entry(o.store_id, o.id, o.currency, o.subtotal_minor,
                                              o.tax_minor, o.fee_minor, now, o.available_at,
@@ -273,17 +325,21 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
   CheckoutResult r{o, q.store.name, q.store.slug, q.store.support_email, {}, std::nullopt};
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const auto& l = o.lines[i];
-    r.license_keys.push_back(SD_TRY(grant_line(tx, q.items[i], q.bundle_public_ids[i], o, l, now)));
+    r.license_keys.push_back(
+        SD_TRY(grant_line(tx, q.items[i], q.bundle_public_ids[i], o, l, now, d.keys[i])));
     SD_TRY_VOID(sales::record(tx, sale_row_of(o, l, customer, r.license_keys[i])));
   }
   // The receipt is rendered when it is sent (receipt_email), from the rows written here.
   SD_TRY_VOID(outbox::enqueue_reference(tx, {std::string(kReceipt), o.store_id, o.id}, now));
-  if (created) r.session = SD_TRY(accounts::start_session(tx, user.id, now));
+  if (created) {
+    r.session = SD_TRY(accounts::start_session(
+        tx, user.id, now, q.new_buyer ? d.session : accounts::new_session(now)));
+  }
   if (deps.fail_next_commits != nullptr && deps.fail_next_commits->load() > 0) {
     deps.fail_next_commits->fetch_sub(1);
     return fail(ErrorKind::unavailable, "injected_fault", "test-mode fault after the charge");
   }
-  if (deps.on_written) SD_TRY_VOID(deps.on_written(tx, r));
+  if (deps.on_written) SD_TRY_VOID(deps.on_written(tx, r, as_predicted));
   return r;
 }
 
@@ -352,15 +408,18 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
     // The signed-in buyer's account, else the account the email belongs to (a guest may be a
     // known buyer); the email and the card are checked as well.
     const int64_t user_id = in.buyer_user_id ? *in.buyer_user_id : existing ? existing->first.id : 0;
+    quoted.new_buyer = user_id == 0;
     SD_TRY_VOID(ensure_may_buy(tx, quoted.store.id, user_id, canonical_email(in.email),
                                pm.fingerprint));
     return quoted;
   }));
 
   const auto charge = SD_TRY(charge_for(deps, in, pm, q));
+  const Drawn drawn = draw(q, deps.clock.now());
+  if (deps.on_predicted) deps.on_predicted(predicted(q, in, pm, charge, drawn));
   auto write = [&] {
     return deps.db.write<CheckoutResult>(
-        [&](db::Tx& tx) { return write_order(tx, deps, in, pm, charge, q, deps.clock.now()); });
+        [&](db::Tx& tx) { return write_order(tx, deps, in, pm, charge, q, drawn); });
   };
   auto written = write();
   // A concurrent twin of this request (same charge, same new buyer) committed first and this

@@ -64,9 +64,16 @@ struct CheckoutDeps {
   std::string public_url;  // for links in the receipt, e.g. http://127.0.0.1:8080
   // Test-mode fault injection: while > 0, the order transaction fails after the charge.
   std::atomic<int>* fail_next_commits = nullptr;
+  // Runs once after the charge, outside any transaction, with the result the write is expected
+  // to produce: the same order and line ids, license keys, time and session (row ids are 0),
+  // so the caller can make its answer outside the writer.
+  std::function<void(const CheckoutResult&)> on_predicted;
   // Runs last inside the order's write transaction, for a new order and for a charge that had
   // already paid one (the API records its Idempotency-Key answer there). May run twice.
-  std::function<Result<void>(db::Tx&, const CheckoutResult&)> on_written;
+  // `as_predicted`: the written result is on_predicted's (false when the drawn order id was
+  // taken, the buyer's account appeared or vanished since the quote, or the charge had
+  // already paid an order).
+  std::function<Result<void>(db::Tx&, const CheckoutResult&, bool as_predicted)> on_written;
 };
 
 Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& input);

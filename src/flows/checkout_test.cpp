@@ -91,7 +91,14 @@ class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
   void TearDown() override { db_.reset(); }
 
   Result<CheckoutResult> buy(const std::string& key) {
-    CheckoutDeps deps{*db_, clock_, provider_, rates(), "http://shop.test", nullptr, nullptr};
+    CheckoutDeps deps{*db_, clock_, provider_, rates(), "http://shop.test", nullptr, {}, {}};
+    predicted_.reset();
+    as_predicted_.reset();
+    deps.on_predicted = [&](const CheckoutResult& r) { predicted_ = r; };
+    deps.on_written = [&](db::Tx&, const CheckoutResult&, bool as_predicted) -> Result<void> {
+      as_predicted_ = as_predicted;
+      return {};
+    };
     CheckoutInput in;
     in.store_slug = slug_;
     in.items = {{product_, tier_, 1}};
@@ -102,6 +109,21 @@ class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
     in.consent_immediate_delivery = true;
     in.idempotency_key = key;
     return checkout(deps, in);
+  }
+
+  // Makes buy() buy tier `tier` of the demo product that issues license keys.
+  void buy_keyed_product(size_t tier) {
+    const auto products = must(db_->read<std::vector<catalog::Product>>([&](db::Tx& tx) {
+      return catalog::list_published_products(tx, store_id_, std::nullopt, 50);
+    }));
+    for (const auto& p : products) {
+      if (p.license_keys && p.bundle_product_ids.empty()) {
+        product_ = p.public_id;
+        tier_ = p.tiers.at(tier).public_id;
+        return;
+      }
+    }
+    FAIL() << "no product issues license keys";
   }
 
   int64_t version() {
@@ -131,6 +153,8 @@ class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
 
   test::TestDatabase tmp_;  // declared first: destroyed after db_
   std::unique_ptr<db::Database> db_;
+  std::optional<CheckoutResult> predicted_;  // what the last buy() expected to write
+  std::optional<bool> as_predicted_;         // and whether it wrote that
   SteppedClock clock_;
   HookedProvider provider_{clock_};
   int64_t store_id_ = 0;
@@ -240,15 +264,7 @@ TEST_P(CheckoutRace, TheCatalogVersionMovesWithWhatACheckoutPrices) {
 // order id, the tier's terms, the license key, totals, the library link, the product's support
 // material and the store's support email. Another store's id does not reach this order.
 TEST_P(CheckoutRace, TheReceiptIsRenderedFromTheOrderItNames) {
-  const auto products = must(db_->read<std::vector<catalog::Product>>([&](db::Tx& tx) {
-    return catalog::list_published_products(tx, store_id_, std::nullopt, 50);
-  }));
-  for (const auto& p : products) {
-    if (p.license_keys && p.bundle_product_ids.empty()) {
-      product_ = p.public_id;
-      tier_ = p.tiers.at(1).public_id;
-    }
-  }
+  buy_keyed_product(1);
   const auto r = buy("receipt");
   ASSERT_TRUE(r) << describe(r.error());
   ASSERT_FALSE(r->license_keys.at(0).empty());
@@ -291,6 +307,47 @@ TEST_P(CheckoutRace, TheReceiptIsRenderedFromTheOrderItNames) {
   unknown.kind = "newsletter";
   EXPECT_FALSE(must(db_->read<std::optional<outbox::OutgoingEmail>>(
       [&](db::Tx& tx) { return receipt_email(tx, unknown, "http://shop.test"); })));
+}
+
+// The result a checkout expects to write is known before the write (the API makes its answer
+// from it there): for a new buyer, the same order and line ids, key, time, totals and session
+// as the written one; when the buyer's account appears while the payment runs, the write says
+// it is not the predicted one (no session is started for an existing account).
+TEST_P(CheckoutRace, TheWrittenOrderIsTheOnePredictedUnlessTheBuyerChanged) {
+  buy_keyed_product(0);
+  const auto r = buy("predicted");
+  ASSERT_TRUE(r) << describe(r.error());
+  ASSERT_TRUE(predicted_ && as_predicted_);
+  EXPECT_TRUE(*as_predicted_);
+  const auto& p = *predicted_;
+  EXPECT_EQ(p.order.public_id, r->order.public_id);
+  EXPECT_EQ(p.order.created_at, r->order.created_at);
+  EXPECT_EQ(p.order.total_minor, r->order.total_minor);
+  EXPECT_EQ(p.order.tax_minor, r->order.tax_minor);
+  EXPECT_EQ(p.order.consent_at, r->order.consent_at);
+  ASSERT_EQ(p.order.lines.size(), r->order.lines.size());
+  EXPECT_EQ(p.order.lines[0].public_id, r->order.lines[0].public_id);
+  EXPECT_EQ(p.order.lines[0].total_minor, r->order.lines[0].total_minor);
+  EXPECT_FALSE(r->license_keys.at(0).empty());
+  EXPECT_EQ(p.license_keys, r->license_keys);
+  ASSERT_TRUE(p.session && r->session);
+  EXPECT_EQ(p.session->cookie_token, r->session->cookie_token);
+  EXPECT_EQ(p.session->csrf_token, r->session->csrf_token);
+
+  // The same buyer's account is created while this payment runs: the quote saw none.
+  provider_.before_charge = [&] {
+    must(db_->write<accounts::User>([&](db::Tx& tx) {
+      bool created = false;
+      return accounts::find_or_create_buyer(tx, "buyer-raced@example.com", "Raced", clock_.now(),
+                                            &created);
+    }));
+  };
+  const auto raced = buy("raced");
+  ASSERT_TRUE(raced) << describe(raced.error());
+  ASSERT_TRUE(predicted_ && as_predicted_);
+  EXPECT_TRUE(predicted_->session.has_value());
+  EXPECT_FALSE(raced->session.has_value()) << "no session is started for an existing account";
+  EXPECT_FALSE(*as_predicted_);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CheckoutRace, ::testing::Values(false, true),

@@ -68,16 +68,27 @@ Result<flows::CheckoutInput> decode_checkout(Ctx& ctx) {
 Result<http::Response> post_checkout(Ctx& ctx) {
   auto in = SD_TRY(decode_checkout(ctx));
   flows::CheckoutDeps deps{*ctx.svc.db,           *ctx.svc.clock,     *ctx.svc.payments,
-                           *ctx.svc.taxes,        ctx.svc.public_url, ctx.svc.checkout_faults, {}};
-  // The answer is made inside the order's transaction, which also records it under the
-  // Idempotency-Key (the route's inline_idempotency): one write per checkout.
-  http::Response answer;
-  deps.on_written = [&](db::Tx& tx, const flows::CheckoutResult& r) -> Result<void> {
+                           *ctx.svc.taxes,        ctx.svc.public_url, ctx.svc.checkout_faults, {}, {}};
+  // The answer is recorded under the Idempotency-Key in the order's transaction (the route's
+  // inline_idempotency): one write per checkout. It is made (and sealed) before that
+  // transaction, from the result the write is expected to produce, and made again inside only
+  // when the written result differs.
+  auto respond = [&](const flows::CheckoutResult& r) {
     auto resp = json_ok({{"order", order_json(r.order, r.store_name, r.store_slug,
                                               r.support_email, r.license_keys)}},
                         201);
     if (r.session) resp.set_header("Set-Cookie", session_cookie(ctx.svc, r.session->cookie_token));
-    answer = SD_TRY(record_answer(ctx, tx, std::move(resp)));
+    return resp;
+  };
+  std::optional<PreparedAnswer> prepared;
+  deps.on_predicted = [&](const flows::CheckoutResult& r) {
+    prepared = prepare_answer(ctx, respond(r));
+  };
+  http::Response answer;
+  deps.on_written = [&](db::Tx& tx, const flows::CheckoutResult& r,
+                        bool as_predicted) -> Result<void> {
+    answer = as_predicted && prepared ? SD_TRY(record_prepared(ctx, tx, *prepared))
+                                      : SD_TRY(record_answer(ctx, tx, respond(r)));
     return {};
   };
   SD_TRY(flows::checkout(deps, in));

@@ -328,12 +328,23 @@ Result<http::Response> stored_file_response(const std::string& data_dir, const s
 }
 
 Result<http::Response> record_answer(const Ctx& ctx, db::Tx& tx, http::Response resp) {
-  if (!ctx.idempotency || !idempotency::is_replayable_status(resp.status)) return resp;
+  return record_prepared(ctx, tx, prepare_answer(ctx, std::move(resp)));
+}
+
+PreparedAnswer prepare_answer(const Ctx& ctx, http::Response resp) {
+  if (!ctx.idempotency || !idempotency::is_replayable_status(resp.status)) return {std::move(resp), {}};
   const auto& k = *ctx.idempotency;
-  auto twin = SD_TRY(idempotency::record(tx, k.scope, k.key, k.fingerprint, to_stored(resp),
-                                         ctx.svc.clock->now()));
+  auto sealed = idempotency::seal_response(k.scope, k.key, to_stored(resp));
+  return {std::move(resp), std::move(sealed)};
+}
+
+Result<http::Response> record_prepared(const Ctx& ctx, db::Tx& tx, const PreparedAnswer& answer) {
+  if (answer.sealed.empty()) return answer.resp;
+  const auto& k = *ctx.idempotency;
+  auto twin = SD_TRY(idempotency::record_sealed(tx, k.scope, k.key, k.fingerprint, answer.sealed,
+                                                ctx.svc.clock->now()));
   if (twin) return replayed(std::move(*twin));
-  return resp;
+  return answer.resp;
 }
 
 void add_api_route(http::Router& router, Services& svc, ApiRoute route) {

@@ -70,6 +70,15 @@ struct ApiRoute {
 // Returns the answer to send: `resp`, or the stored answer of a concurrent twin request.
 Result<http::Response> record_answer(const Ctx& ctx, db::Tx& tx, http::Response resp);
 
+// The same in two steps, for an answer made before its transaction (the writer's time is
+// everyone's): the response and its sealed record, then the record written inside `tx`.
+struct PreparedAnswer {
+  http::Response resp;
+  std::string sealed;  // empty: nothing to record
+};
+PreparedAnswer prepare_answer(const Ctx& ctx, http::Response resp);
+Result<http::Response> record_prepared(const Ctx& ctx, db::Tx& tx, const PreparedAnswer& answer);
+
 // A file of the data dir's file store, streamed: its Content-Type, a Content-Disposition
 // (inline or as a download, RFC 8187 name) and nosniff set; the caller adds caching headers.
 // A storage key that is missing on disk is not_found `file_missing`.

@@ -78,7 +78,12 @@ Result<User> get_user(db::Tx& tx, int64_t user_id);
 Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::string_view name,
                                   Micros now, bool* created);
 
+// A session's cookie and CSRF tokens, drawn (no database) for start_session at `now`.
+StartedSession new_session(Micros now);
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now);
+// Starts `drawn` (new_session(now), drawn before the transaction).
+Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now,
+                                     StartedSession drawn);
 // The principal of a live session cookie (idle and absolute expiry applied), or nothing.
 // `touch` reports whether last_seen_at is old enough to be refreshed (see touch_session).
 Result<std::optional<Principal>> resolve_session(db::Tx& tx, std::string_view cookie_token,

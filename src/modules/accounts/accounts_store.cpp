@@ -132,8 +132,14 @@ Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::strin
   return user_from(*row);
 }
 
+StartedSession new_session(Micros now) { return {new_session_token(now), random_token(32)}; }
+
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now) {
-  StartedSession s{new_session_token(now), random_token(32)};
+  return start_session(tx, user_id, now, new_session(now));
+}
+
+Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now,
+                                     StartedSession s) {
   SD_TRY(tx.exec(
       "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) "
       "VALUES ($1, $2, $3, $4, $4)",

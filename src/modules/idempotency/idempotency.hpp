@@ -59,6 +59,14 @@ Result<Claim> lookup(db::Tx& tx, std::string_view scope, std::string_view key,
 Result<std::optional<StoredResponse>> record(db::Tx& tx, std::string_view scope,
                                              std::string_view key, std::string_view fingerprint,
                                              const StoredResponse& response, Micros now);
+// The same in two steps: the answer sealed under its key (no database: before the
+// transaction), then recorded as record() does.
+std::string seal_response(std::string_view scope, std::string_view key,
+                          const StoredResponse& response);
+Result<std::optional<StoredResponse>> record_sealed(db::Tx& tx, std::string_view scope,
+                                                    std::string_view key,
+                                                    std::string_view fingerprint,
+                                                    const std::string& sealed, Micros now);
 // Stores the answer of a claimed key.
 Result<void> complete(db::Tx& tx, std::string_view scope, std::string_view key,
                       const StoredResponse& response, Micros now);

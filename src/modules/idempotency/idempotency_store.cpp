@@ -41,16 +41,27 @@ Result<Claim> lookup(db::Tx& tx, std::string_view scope, std::string_view key,
   return read_row(scope, key, fingerprint, *row);
 }
 
+std::string seal_response(std::string_view scope, std::string_view key,
+                          const StoredResponse& response) {
+  return crypto::seal(seal_secret(scope, key), encode_response(response));
+}
+
 Result<std::optional<StoredResponse>> record(db::Tx& tx, std::string_view scope,
                                              std::string_view key, std::string_view fingerprint,
                                              const StoredResponse& response, Micros now) {
+  return record_sealed(tx, scope, key, fingerprint, seal_response(scope, key, response), now);
+}
+
+Result<std::optional<StoredResponse>> record_sealed(db::Tx& tx, std::string_view scope,
+                                                    std::string_view key,
+                                                    std::string_view fingerprint,
+                                                    const std::string& sealed, Micros now) {
   const auto kh = key_hash(scope, key);
   const auto inserted = SD_TRY(tx.exec(
       "INSERT INTO idempotency_keys (scope, key_hash, request_hash, state, response, "
       "created_at, updated_at) VALUES ($1, $2, $3, 'complete', $4, $5, $5) "
       "ON CONFLICT DO NOTHING",
-      {scope, kh, fingerprint, crypto::seal(seal_secret(scope, key), encode_response(response)),
-       now}));
+      {scope, kh, fingerprint, sealed, now}));
   if (inserted == 1) return std::optional<StoredResponse>{};
   auto row = SD_TRY(tx.query_one(kSelectRow, {scope, kh}));
   const auto held = row ? SD_TRY(read_row(scope, key, fingerprint, *row))

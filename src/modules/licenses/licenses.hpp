@@ -38,8 +38,10 @@ struct IssuedKey {
 };
 // Generators (seed-demo): appends keys (new_license_key) in few statements.
 Result<void> append_keys(db::Tx& tx, const std::vector<IssuedKey>& keys);
+// Issues `key` (new_license_key(), drawn before the transaction) for the line; returns it.
 Result<std::string> issue(db::Tx& tx, int64_t store_id, int64_t product_id,
-                          const std::string& product_public_id, int64_t order_line_id, Micros now);
+                          const std::string& product_public_id, int64_t order_line_id, Micros now,
+                          std::string key);
 // The key of an order line, if it has one.
 Result<std::optional<std::string>> key_for_line(db::Tx& tx, int64_t order_line_id);
 // Checks a key against a product (public id); not_found `license_not_found` if the pair is

@@ -4,8 +4,9 @@
 namespace sd::licenses {
 
 Result<std::string> issue(db::Tx& tx, int64_t store_id, int64_t product_id,
-                          const std::string& product_public_id, int64_t order_line_id, Micros now) {
-  const auto key = new_license_key();  // 100 bits: a collision is not a practical concern
+                          const std::string& product_public_id, int64_t order_line_id, Micros now,
+                          std::string key) {
+  // 100 random bits: a collision is not a practical concern (and would fail the insert).
   SD_TRY(tx.exec(
       "INSERT INTO license_keys (license_key, product_public_id, store_id, product_id, "
       "order_line_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",

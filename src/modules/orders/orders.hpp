@@ -130,7 +130,8 @@ std::vector<HistoryEvent> status_history(const Order& order, Micros now,
 // The store's customer record for an account, created on the first purchase (at `now`).
 Result<Customer> upsert_customer(db::Tx& tx, int64_t store_id, int64_t user_id,
                                  const std::string& name, const std::string& email, Micros now);
-// Inserts the order and its lines; fills ids and public ids.
+// Inserts the order and its lines; fills ids and the public ids left empty. A given order
+// public id is kept unless it is taken (then another is drawn).
 Result<Order> insert_order(db::Tx& tx, Order order);
 // Generators (seed-demo): appends orders and their lines with the ids and public ids they carry
 // (db::reserve_ids; public ids unused), in few statements.

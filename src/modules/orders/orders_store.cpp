@@ -90,7 +90,7 @@ Result<Order> insert_order(db::Tx& tx, Order o) {
   // A taken id inserts nothing (and fails nothing, so the transaction goes on): draw again.
   for (int attempt = 0;; ++attempt) {
     if (attempt > 20) return fail(ErrorKind::internal, "order_id_exhausted", "no free order id");
-    o.public_id = new_order_public_id(o.created_at);
+    if (attempt > 0 || o.public_id.empty()) o.public_id = new_order_public_id(o.created_at);
     auto row = SD_TRY(tx.query_one(
         "INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, "
         "currency, subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, "
@@ -109,7 +109,7 @@ Result<Order> insert_order(db::Tx& tx, Order o) {
     }
   }
   for (auto& l : o.lines) {
-    l.public_id = new_public_id("li");
+    if (l.public_id.empty()) l.public_id = new_public_id("li");
     auto lr = SD_TRY(tx.query_one(
         "INSERT INTO order_lines (public_id, order_id, store_id, product_id, tier_id, "
         "product_title, tier_name, terms, quantity, unit_price_minor, subtotal_minor, tax_minor, "
