@@ -42,6 +42,10 @@ struct Drawn {
   std::vector<std::string> line_public_ids;
   std::vector<std::vector<std::string>> keys;  // per line: one per grant that issues keys
   accounts::StartedSession session;            // for a new buyer
+  // The sales rows' search texts of the predicted result (normalising text is not cheap),
+  // used when the written row has the same searchable fields.
+  std::vector<sales::SaleRow> sale_rows;
+  std::vector<std::string> search_texts;
 };
 
 // Bundle contents' public ids. Informational, so they are read with the quote and not
@@ -327,7 +331,12 @@ Result<CheckoutResult> write_order(db::Tx& tx, CheckoutDeps& deps, const Checkou
     const auto& l = o.lines[i];
     r.license_keys.push_back(
         SD_TRY(grant_line(tx, q.items[i], q.bundle_public_ids[i], o, l, now, d.keys[i])));
-    SD_TRY_VOID(sales::record(tx, sale_row_of(o, l, customer, r.license_keys[i])));
+    auto row = sale_row_of(o, l, customer, r.license_keys[i]);
+    if (i < d.sale_rows.size() && sales::same_search_text(row, d.sale_rows[i])) {
+      SD_TRY_VOID(sales::record(tx, row, d.search_texts[i]));
+    } else {
+      SD_TRY_VOID(sales::record(tx, row));
+    }
   }
   // The receipt is rendered when it is sent (receipt_email), from the rows written here.
   SD_TRY_VOID(outbox::enqueue_reference(tx, {std::string(kReceipt), o.store_id, o.id}, now));
@@ -415,8 +424,17 @@ Result<CheckoutResult> checkout(CheckoutDeps& deps, const CheckoutInput& in) {
   }));
 
   const auto charge = SD_TRY(charge_for(deps, in, pm, q));
-  const Drawn drawn = draw(q, deps.clock.now());
-  if (deps.on_predicted) deps.on_predicted(predicted(q, in, pm, charge, drawn));
+  Drawn drawn = draw(q, deps.clock.now());
+  const auto expected = predicted(q, in, pm, charge, drawn);
+  orders::Customer buyer;
+  buyer.name = in.name;
+  buyer.email = in.email;
+  for (size_t i = 0; i < expected.order.lines.size(); ++i) {
+    drawn.sale_rows.push_back(
+        sale_row_of(expected.order, expected.order.lines[i], buyer, expected.license_keys[i]));
+    drawn.search_texts.push_back(sales::search_text(drawn.sale_rows.back()));
+  }
+  if (deps.on_predicted) deps.on_predicted(expected);
   auto write = [&] {
     return deps.db.write<CheckoutResult>(
         [&](db::Tx& tx) { return write_order(tx, deps, in, pm, charge, q, drawn); });

@@ -60,6 +60,8 @@ struct SaleRow {
 
 // The one write entry point: inserts the row with its derived search text (and index entry).
 Result<void> record(db::Tx& tx, const SaleRow& row);
+// The same with `text` = search_text(row), computed before the transaction.
+Result<void> record(db::Tx& tx, const SaleRow& row, std::string text);
 // Rollup changes of many rows gathered in memory, to be written at once (one change per rollup
 // row they touch) by the transaction that records the rows.
 class RollupBatch {
@@ -97,6 +99,8 @@ std::string normalise(std::string_view text);
 
 // The normalised search text of a row: its searchable fields joined by U+001F.
 std::string search_text(const SaleRow& row);
+// Whether the fields search_text reads are equal (then so are the texts).
+bool same_search_text(const SaleRow& a, const SaleRow& b);
 
 inline constexpr const char* kStatuses[] = {"complete", "refunded", "partially_refunded",
                                             "refund_processing", "disputed", "refund_requested"};

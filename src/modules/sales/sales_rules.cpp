@@ -162,6 +162,12 @@ std::string normalise(std::string_view text) {
   return out;
 }
 
+bool same_search_text(const SaleRow& a, const SaleRow& b) {
+  return a.order_public_id == b.order_public_id && a.customer_name == b.customer_name &&
+         a.customer_email == b.customer_email && a.product_title == b.product_title &&
+         a.license_key == b.license_key;
+}
+
 std::string search_text(const SaleRow& r) {
   std::string compact_id;
   for (char c : r.order_public_id)

@@ -39,6 +39,29 @@ TEST(SalesNormalise, SearchTextJoinsFieldsWithSeparator) {
             "brush pack\x1fkey-1");
 }
 
+TEST(SalesNormalise, RowsWithTheSameSearchableFieldsHaveTheSameText) {
+  SaleRow a;
+  a.order_public_id = "SD-AB12-CD34";
+  a.customer_name = "José Núñez";
+  a.customer_email = "jose@example.com";
+  a.product_title = "Brush Pack";
+  a.license_key = "KEY-1";
+  SaleRow b = a;
+  b.line_id = 7;  // fields search_text does not read
+  b.total_minor = 999;
+  b.status = "refunded";
+  EXPECT_TRUE(same_search_text(a, b));
+  EXPECT_EQ(search_text(a), search_text(b));
+  for (std::string SaleRow::*field : {&SaleRow::order_public_id, &SaleRow::customer_name,
+                                      &SaleRow::customer_email, &SaleRow::product_title,
+                                      &SaleRow::license_key}) {
+    SaleRow c = a;
+    c.*field += "x";
+    EXPECT_FALSE(same_search_text(a, c));
+    EXPECT_NE(search_text(a), search_text(c));
+  }
+}
+
 Filter sample_filter() {
   Filter f;
   f.query = "nunez";

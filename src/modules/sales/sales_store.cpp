@@ -542,8 +542,9 @@ Result<std::vector<db::Row>> piece_rows(db::Tx& tx, int64_t store_id, const Filt
 
 }  // namespace
 
-Result<void> record(db::Tx& tx, const SaleRow& s) {
-  const std::string text = search_text(s);
+Result<void> record(db::Tx& tx, const SaleRow& s) { return record(tx, s, search_text(s)); }
+
+Result<void> record(db::Tx& tx, const SaleRow& s, std::string text) {
   SD_TRY(tx.exec(
       "INSERT INTO sales (line_id, store_id, order_id, order_public_id, line_public_id, "
       "created_at, product_id, product_public_id, product_title, tier_name, quantity, "
