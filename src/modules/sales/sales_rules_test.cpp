@@ -27,25 +27,26 @@ TEST(SalesNormalise, FoldsCaseAccentsAndSpace) {
   for (const auto& c : cases) EXPECT_EQ(normalise(c.in), c.out) << c.in;
 }
 
-TEST(SalesNormalise, SearchTextJoinsFieldsWithSeparator) {
+// A row with every field search_text reads set.
+SaleRow searchable_row() {
   SaleRow r;
   r.order_public_id = "SD-AB12-CD34";
   r.customer_name = "José Núñez";
   r.customer_email = "Jose@Example.com";
   r.product_title = "Brush Pack";
   r.license_key = "KEY-1";
+  return r;
+}
+
+TEST(SalesNormalise, SearchTextJoinsFieldsWithSeparator) {
+  const SaleRow r = searchable_row();
   EXPECT_EQ(search_text(r),
             "sd-ab12-cd34\x1fsdab12cd34\x1fjose nunez\x1fjose@example.com\x1f"
             "brush pack\x1fkey-1");
 }
 
 TEST(SalesNormalise, RowsWithTheSameSearchableFieldsHaveTheSameText) {
-  SaleRow a;
-  a.order_public_id = "SD-AB12-CD34";
-  a.customer_name = "José Núñez";
-  a.customer_email = "jose@example.com";
-  a.product_title = "Brush Pack";
-  a.license_key = "KEY-1";
+  const SaleRow a = searchable_row();
   SaleRow b = a;
   b.line_id = 7;  // fields search_text does not read
   b.total_minor = 999;
