@@ -6,19 +6,14 @@
 #include <gtest/gtest.h>
 
 #include "flows/demo_seed.hpp"
-#include "platform/db/migrations.hpp"
 #include "test_database.hpp"
+#include "test_result.hpp"
 
 namespace sd::flows {
 namespace {
 
-std::string describe(const Error& e) { return e.code + ": " + e.message; }
-
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw std::runtime_error(describe(r.error()));
-  if constexpr (!std::is_void_v<T>) return std::move(*r);
-}
+using test::describe;
+using test::must;
 
 class SteppedClock final : public Clock {
  public:
@@ -62,10 +57,8 @@ const tax::RateTable& rates() {
 class CheckoutRace : public ::testing::TestWithParam<bool /*postgres*/> {
  protected:
   void SetUp() override {
-    const auto url = tmp_.url(GetParam(), "checkout");
-    if (!url) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
-    db_ = must(db::open_database(*url));
-    must(db::migrate(*db_));
+    db_ = tmp_.open_migrated(GetParam(), "checkout");
+    if (!db_) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
     DemoSeedOptions o;
     o.orders = 0;
     o.other_stores = 1;

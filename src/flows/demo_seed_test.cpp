@@ -11,23 +11,19 @@
 #include "modules/sales/sales.hpp"
 #include "platform/db/migrations.hpp"
 #include "test_database.hpp"
+#include "test_result.hpp"
 
 namespace sd::flows {
 namespace {
+
+using test::describe;
+using test::must;
 
 enum class Backend { sqlite, postgres };
 struct Param {
   Backend backend;
   bool bulk;
 };
-
-std::string describe(const Error& e) { return e.code + ": " + e.message; }
-
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw std::runtime_error(describe(r.error()));
-  if constexpr (!std::is_void_v<T>) return std::move(*r);
-}
 
 class FixedClock final : public Clock {
  public:

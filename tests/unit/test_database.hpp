@@ -10,6 +10,7 @@
 #include <string>
 
 #include "platform/db/database.hpp"
+#include "platform/db/migrations.hpp"
 
 namespace sd::test {
 
@@ -35,6 +36,16 @@ class TestDatabase {
     const std::string base = pg;
     return base + (base.find('?') == std::string::npos ? "?" : "&") +
            "options=-csearch_path%3D" + schema_ + "%2Cpublic";
+  }
+  // url(), opened and migrated; nullptr when PostgreSQL is asked for and not configured.
+  std::unique_ptr<db::Database> open_migrated(bool postgres, const std::string& name) {
+    const auto u = url(postgres, name);
+    if (!u) return nullptr;
+    auto db = db::open_database(*u);
+    if (!db) throw std::runtime_error("open: " + db.error().message);
+    if (auto migrated = db::migrate(**db); !migrated)
+      throw std::runtime_error("migrate: " + migrated.error().message);
+    return std::move(*db);
   }
   // The temporary directory (for the test's files too).
   const std::filesystem::path& dir() const { return dir_; }

@@ -4,25 +4,20 @@
 
 #include "modules/accounts/accounts.hpp"
 #include "platform/crypto/crypto.hpp"
-#include "platform/db/migrations.hpp"
 #include "test_database.hpp"
+#include "test_result.hpp"
 
 namespace sd::accounts {
 namespace {
 
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw std::runtime_error(r.error().code + ": " + r.error().message);
-  if constexpr (!std::is_void_v<T>) return std::move(*r);
-}
+using test::describe;
+using test::must;
 
 class SessionStore : public ::testing::TestWithParam<bool /*postgres*/> {
  protected:
   void SetUp() override {
-    const auto url = tmp_.url(GetParam(), "sessions");
-    if (!url) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
-    db_ = must(db::open_database(*url));
-    must(db::migrate(*db_));
+    db_ = tmp_.open_migrated(GetParam(), "sessions");
+    if (!db_) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
     user_ = must(db_->write<User>([&](db::Tx& tx) {
       return create_user(tx, {"ana@example.com", "Ana", ""}, "", kT0);
     }));

@@ -4,25 +4,20 @@
 #include <gtest/gtest.h>
 
 #include "modules/outbox/outbox.hpp"
-#include "platform/db/migrations.hpp"
 #include "test_database.hpp"
+#include "test_result.hpp"
 
 namespace sd::outbox {
 namespace {
 
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw std::runtime_error(r.error().code + ": " + r.error().message);
-  if constexpr (!std::is_void_v<T>) return std::move(*r);
-}
+using test::describe;
+using test::must;
 
 class OutboxStore : public ::testing::TestWithParam<bool /*postgres*/> {
  protected:
   void SetUp() override {
-    const auto url = tmp_.url(GetParam(), "outbox");
-    if (!url) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
-    db_ = must(db::open_database(*url));
-    must(db::migrate(*db_));
+    db_ = tmp_.open_migrated(GetParam(), "outbox");
+    if (!db_) GTEST_SKIP() << "SHOPDESK_TEST_PG_URL not set";
   }
   void TearDown() override { db_.reset(); }
 

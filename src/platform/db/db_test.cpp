@@ -20,22 +20,15 @@
 #include "core/limits.hpp"
 #include "platform/db/database.hpp"
 #include "platform/db/migrations.hpp"
+#include "test_result.hpp"
 
 namespace sd::db {
 namespace {
 
+using test::describe;
+using test::must;
+
 enum class Backend { sqlite, postgres };
-
-std::string describe(const Error& e) {
-  return std::string(to_string(e.kind)) + " " + e.code + ": " + e.message;
-}
-
-// Unwraps a result in a test body; an error fails the test (gtest reports the exception).
-template <class T>
-T must(Result<T> r) {
-  if (!r) throw std::runtime_error(describe(r.error()));
-  if constexpr (!std::is_void_v<T>) return std::move(*r);
-}
 
 std::string random_suffix() {
   std::random_device rd;
