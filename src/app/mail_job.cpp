@@ -38,7 +38,9 @@ int MailJob::run_once() {
   for (const auto& c : *due) {
     if (auto ref = outbox::decode_reference(c.message)) {
       refs.emplace_back(emails.size(), std::move(*ref));
-      emails.push_back(fail(ErrorKind::unavailable, "not_rendered", "not rendered yet"));
+      // Stays so (tried again later) if the database cannot be read now.
+      emails.push_back(
+          fail(ErrorKind::unavailable, "not_rendered", "the database could not be read"));
     } else if (auto email = outbox::decode(c.message)) {
       emails.push_back(std::move(*email));
     } else {
@@ -60,12 +62,7 @@ int MailJob::run_once() {
       }
       return {};
     });
-    // The database could not be read now: those not rendered yet are tried again later.
-    if (!rendered) {
-      log::warn("outbox rendering failed", {{"error", rendered.error().code}});
-      for (const auto& [at, ref] : refs)
-        if (!emails[at] && emails[at].error().code == "not_rendered") emails[at] = fail(rendered.error());
-    }
+    if (!rendered) log::warn("outbox rendering failed", {{"error", rendered.error().code}});
   }
   for (size_t i = 0; i < due->size(); ++i) {
     const auto& c = (*due)[i];

@@ -77,11 +77,8 @@ int x_write(sqlite3_file* pf, const void* data, int amt, sqlite3_int64 off) {
   if (!appends || f->len + n > cap) {
     if (int rc = flush(f); rc != SQLITE_OK) return rc;
   }
-  if (n > cap) return real_io(f).xWrite(f->real, data, amt, off);
-  if (f->buf == nullptr) {
-    f->buf = static_cast<char*>(std::malloc(cap));
-    if (f->buf == nullptr) return real_io(f).xWrite(f->real, data, amt, off);
-  }
+  if (f->buf == nullptr) f->buf = static_cast<char*>(std::malloc(cap));
+  if (n > cap || f->buf == nullptr) return write_sliced(f, static_cast<const char*>(data), n, off);
   if (f->len == 0) f->start = off;
   std::memcpy(f->buf + f->len, data, n);
   f->len += n;
