@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "raw_keys.hpp"
+
 namespace {
 
 PGconn* conn = nullptr;
@@ -27,9 +29,10 @@ PGresult* run(const char* name, std::vector<std::string> params) {
   return r;
 }
 
+// The id a RETURNING statement gave; empty when it inserted nothing (ON CONFLICT DO NOTHING).
 std::string id_of(const char* name, std::vector<std::string> params) {
   PGresult* r = run(name, std::move(params));
-  std::string id = PQgetvalue(r, 0, 0);
+  std::string id = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
   PQclear(r);
   return id;
 }
@@ -70,34 +73,43 @@ int main(int argc, char** argv) {
   prepare("session", "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $1, $3, $3)");
   prepare("idem", "INSERT INTO idempotency_keys (scope, key_hash, request_hash, state, response, created_at, updated_at) VALUES ('anon', $1, $1, 'complete', $1, $2, $2)");
   prepare("customer", "INSERT INTO customers (public_id, store_id, user_id, name, email, created_at) VALUES ($1, 1, $2, 'Bench Buyer', $3, 0) RETURNING id");
-  prepare("order", "INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, currency, subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, tax_region, tax_rate_ppm, tax_label, evidence, payment_brand, payment_last4, payment_fingerprint, provider_charge_id, created_at, available_at) VALUES ($1, 1, $2, $3, $4, 'Bench Buyer', 'USD', 1000, 190, 1190, 80, 920, 'DE', '', 190000, 'VAT', '{}', 'visa', '4242', 'fp', $1, $5, $5) RETURNING id");
+  prepare("order", "INSERT INTO orders (public_id, store_id, customer_id, buyer_user_id, email, name, currency, subtotal_minor, tax_minor, total_minor, fee_minor, net_minor, tax_country, tax_region, tax_rate_ppm, tax_label, evidence, payment_brand, payment_last4, payment_fingerprint, provider_charge_id, created_at, available_at) VALUES ($1, 1, $2, $3, $4, 'Bench Buyer', 'USD', 1000, 190, 1190, 80, 920, 'DE', '', 190000, 'VAT', '{}', 'visa', '4242', 'fp', $6, $5, $5) ON CONFLICT (public_id) DO NOTHING RETURNING id");
   prepare("line", "INSERT INTO order_lines (public_id, order_id, store_id, product_id, tier_id, product_title, tier_name, terms, quantity, unit_price_minor, subtotal_minor, tax_minor, total_minor, fee_minor) VALUES ($1, $2, 1, 1, 1, 'Product', 'Tier', 'Terms', 1, 1000, 1000, 190, 1190, 80) RETURNING id");
   prepare("entry", "INSERT INTO journal_entries (store_id, kind, order_id, memo, created_at) VALUES (1, 'sale', $1, 'order', $2) RETURNING id");
   prepare("posting", "INSERT INTO postings (entry_id, store_id, account, currency, amount_minor, available_at, created_at) VALUES ($1, 1, $2, 'USD', $3, $4, $4)");
   prepare("ent", "INSERT INTO entitlements (public_id, store_id, user_id, order_id, order_line_id, product_id, created_at) VALUES ($1, 1, $2, $3, $4, 1, $5)");
-  prepare("sale", "INSERT INTO sales (line_id, store_id, order_id, order_public_id, line_public_id, created_at, product_id, product_public_id, product_title, tier_name, quantity, customer_id, customer_public_id, customer_name, customer_email, status, unit_price_minor, price_minor, tax_minor, tax_rate_ppm, total_minor, refunded_minor, currency, country, region, payment_brand, payment_last4, license_key) VALUES ($1, 1, $2, $3, $3, $4, 1, 'prd', 'Product', 'Tier', 1, $5, 'cus', 'Bench Buyer', $6, 'complete', 1000, 1000, 190, 190000, 1190, 0, 'USD', 'DE', '', 'visa', '4242', '')");
+  prepare("sale", "INSERT INTO sales (line_id, store_id, order_id, order_public_id, line_public_id, created_at, product_id, product_public_id, product_title, tier_name, quantity, customer_id, customer_public_id, customer_name, customer_email, status, unit_price_minor, price_minor, tax_minor, tax_rate_ppm, total_minor, refunded_minor, currency, country, region, payment_brand, payment_last4, license_key, search_text, search_version) VALUES ($1, 1, $2, $3, $8, $4, 1, 'prd', 'Product', 'Tier', 1, $5, 'cus', 'Bench Buyer', $6, 'complete', 1000, 1000, 190, 190000, 1190, 0, 'USD', 'DE', '', 'visa', '4242', '', $7, 1)");
+  prepare("rollup", "INSERT INTO sales_rollup (store_id, grain, period, status, product_public_id, tier_name, country, count, total_minor) VALUES (1, $1, 0, 'complete', 'prd', 'Tier', 'DE', 1, 1190) ON CONFLICT (store_id, grain, period, status, product_public_id, tier_name, country) DO UPDATE SET count = sales_rollup.count + excluded.count, total_minor = sales_rollup.total_minor + excluded.total_minor");
   prepare("mail", "INSERT INTO outbox_emails (store_id, kind, message, created_at, next_attempt_at) VALUES (1, 'receipt', $1, $2, $2)");
 
   const auto start = std::chrono::steady_clock::now();
+  bench::RawKeys keys(static_cast<uint64_t>(start.time_since_epoch().count()));
   // The receipt's outbox row names its order (the mail job renders it when it sends it).
-  const auto stamp = std::to_string(start.time_since_epoch().count());
   for (long long i = 0; i < orders; ++i) {
     if (i % batch == 0) exec("BEGIN");
-    const std::string k = "raw" + std::to_string(i) + "-" + stamp;
+    const std::string email = keys.random(16) + "@bench.example";
+    std::string order_id;
+    const std::string line_id = keys.public_id("li");
     const std::string now = std::to_string(i);
-    const auto uid = id_of("user", {"usr_" + k, k + "@bench.example", now});
-    PQclear(run("session", {"s" + k, uid, now}));
-    PQclear(run("idem", {k, now}));
-    const auto cid = id_of("customer", {"cus_" + k, uid, k + "@bench.example"});
-    const auto oid = id_of("order", {"SD-" + k, cid, uid, k + "@bench.example", now});
-    const auto lid = id_of("line", {"li_" + k, oid});
+    const auto uid = id_of("user", {keys.public_id("usr"), email, now});
+    PQclear(run("session", {keys.session_key(), uid, now}));
+    PQclear(run("idem", {keys.random(52), now}));
+    const auto cid = id_of("customer", {keys.public_id("cus"), uid, email});
+    std::string oid;
+    while (oid.empty()) {  // order ids are short: like the server, draw again when one is taken
+      order_id = keys.order_id();
+      oid = id_of("order", {order_id, cid, uid, email, now, keys.public_id("ch_test")});
+    }
+    const auto lid = id_of("line", {line_id, oid});
     const auto eid = id_of("entry", {oid, now});
     PQclear(run("posting", {eid, "buyer_payments", "1190", now}));
     PQclear(run("posting", {eid, "tax_payable", "-190", now}));
     PQclear(run("posting", {eid, "platform_fees", "-80", now}));
     PQclear(run("posting", {eid, "creator", "-920", now}));
-    PQclear(run("ent", {"ent_" + k, uid, oid, lid, now}));
-    PQclear(run("sale", {lid, oid, "SD-" + k, now, cid, k + "@bench.example"}));
+    PQclear(run("ent", {keys.public_id("ent"), uid, oid, lid, now}));
+    const std::string text = bench::raw_search_text(order_id, email);
+    PQclear(run("sale", {lid, oid, order_id, now, cid, email, text, line_id}));
+    for (const char* grain : {"d", "m", "a"}) PQclear(run("rollup", {grain}));
     PQclear(run("mail", {R"({"ref":"receipt","store_id":1,"id":)" + oid + "}", now}));
     if (i % batch == batch - 1 || i == orders - 1) exec("COMMIT");
   }
