@@ -81,23 +81,22 @@ int main(int argc, char** argv) {
   Stmt mail("INSERT INTO outbox_emails (store_id, kind, message, created_at, next_attempt_at) VALUES (1, 'receipt', ?1, ?2, ?2)");
 
   const auto start = std::chrono::steady_clock::now();
-  bench::RawKeys keys(static_cast<uint64_t>(start.time_since_epoch().count()));
   // The receipt's outbox row names its order (the mail job renders it when it sends it).
   for (long long i = 0; i < orders; ++i) {
     if (i % batch == 0) check(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "begin");
-    const std::string email = keys.random(16) + "@bench.example";
+    const std::string email = bench::random_email();
     std::string order_id;
-    const std::string line_id = keys.public_id("li");
+    const std::string line_id = sd::new_public_id("li");
     const long long now = i;
-    const auto uid = user.bind(1, keys.public_id("usr")).bind(2, email).bind(3, now).run();
-    session.bind(1, keys.session_key()).bind(2, uid).bind(3, now).run();
-    idem.bind(1, keys.random(52)).bind(2, now).run();
-    const auto cid = customer.bind(1, keys.public_id("cus")).bind(2, uid).bind(3, email).run();
+    const auto uid = user.bind(1, sd::new_public_id("usr")).bind(2, email).bind(3, now).run();
+    session.bind(1, bench::session_key()).bind(2, uid).bind(3, now).run();
+    idem.bind(1, bench::idempotency_hash()).bind(2, now).run();
+    const auto cid = customer.bind(1, sd::new_public_id("cus")).bind(2, uid).bind(3, email).run();
     long long oid = -1;
     while (oid < 0) {  // order ids are short: like the server, draw again when one is taken
-      order_id = keys.order_id();
+      order_id = bench::order_id();
       oid = order.bind(1, order_id).bind(2, cid).bind(3, uid).bind(4, email).bind(5, now)
-                .bind(6, keys.public_id("ch_test")).run_if_new();
+                .bind(6, sd::new_public_id("ch_test")).run_if_new();
     }
     const auto lid = line.bind(1, line_id).bind(2, oid).run();
     const auto eid = entry.bind(1, oid).bind(2, now).run();
@@ -105,14 +104,12 @@ int main(int argc, char** argv) {
     posting.bind(1, eid).bind(2, std::string("tax_payable")).bind(3, -190).bind(4, now).run();
     posting.bind(1, eid).bind(2, std::string("platform_fees")).bind(3, -80).bind(4, now).run();
     posting.bind(1, eid).bind(2, std::string("creator")).bind(3, -920).bind(4, now).run();
-    ent.bind(1, keys.public_id("ent")).bind(2, uid).bind(3, oid).bind(4, lid).bind(5, now).run();
-    const std::string text = bench::raw_search_text(order_id, email);
+    ent.bind(1, sd::new_public_id("ent")).bind(2, uid).bind(3, oid).bind(4, lid).bind(5, now).run();
+    const std::string text = bench::search_text(order_id, email);
     sale.bind(1, lid).bind(2, oid).bind(3, order_id).bind(4, now).bind(5, cid).bind(6, email)
         .bind(7, text).bind(8, line_id).run();
     search.bind(1, lid).bind(2, text).run();
-    rollup.bind(1, std::string("d")).bind(2, 0LL).run();
-    rollup.bind(1, std::string("m")).bind(2, 0LL).run();
-    rollup.bind(1, std::string("a")).bind(2, 0LL).run();
+    for (const char* grain : {"d", "m", "a"}) rollup.bind(1, std::string(grain)).bind(2, 0LL).run();
     mail.bind(1, R"({"ref":"receipt","store_id":1,"id":)" + std::to_string(oid) + "}").bind(2, now).run();
     if (i % batch == batch - 1 || i == orders - 1)
       check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), "commit");

@@ -83,22 +83,21 @@ int main(int argc, char** argv) {
   prepare("mail", "INSERT INTO outbox_emails (store_id, kind, message, created_at, next_attempt_at) VALUES (1, 'receipt', $1, $2, $2)");
 
   const auto start = std::chrono::steady_clock::now();
-  bench::RawKeys keys(static_cast<uint64_t>(start.time_since_epoch().count()));
   // The receipt's outbox row names its order (the mail job renders it when it sends it).
   for (long long i = 0; i < orders; ++i) {
     if (i % batch == 0) exec("BEGIN");
-    const std::string email = keys.random(16) + "@bench.example";
+    const std::string email = bench::random_email();
     std::string order_id;
-    const std::string line_id = keys.public_id("li");
+    const std::string line_id = sd::new_public_id("li");
     const std::string now = std::to_string(i);
-    const auto uid = id_of("user", {keys.public_id("usr"), email, now});
-    PQclear(run("session", {keys.session_key(), uid, now}));
-    PQclear(run("idem", {keys.random(52), now}));
-    const auto cid = id_of("customer", {keys.public_id("cus"), uid, email});
+    const auto uid = id_of("user", {sd::new_public_id("usr"), email, now});
+    PQclear(run("session", {bench::session_key(), uid, now}));
+    PQclear(run("idem", {bench::idempotency_hash(), now}));
+    const auto cid = id_of("customer", {sd::new_public_id("cus"), uid, email});
     std::string oid;
     while (oid.empty()) {  // order ids are short: like the server, draw again when one is taken
-      order_id = keys.order_id();
-      oid = id_of("order", {order_id, cid, uid, email, now, keys.public_id("ch_test")});
+      order_id = bench::order_id();
+      oid = id_of("order", {order_id, cid, uid, email, now, sd::new_public_id("ch_test")});
     }
     const auto lid = id_of("line", {line_id, oid});
     const auto eid = id_of("entry", {oid, now});
@@ -106,8 +105,8 @@ int main(int argc, char** argv) {
     PQclear(run("posting", {eid, "tax_payable", "-190", now}));
     PQclear(run("posting", {eid, "platform_fees", "-80", now}));
     PQclear(run("posting", {eid, "creator", "-920", now}));
-    PQclear(run("ent", {keys.public_id("ent"), uid, oid, lid, now}));
-    const std::string text = bench::raw_search_text(order_id, email);
+    PQclear(run("ent", {sd::new_public_id("ent"), uid, oid, lid, now}));
+    const std::string text = bench::search_text(order_id, email);
     PQclear(run("sale", {lid, oid, order_id, now, cid, email, text, line_id}));
     for (const char* grain : {"d", "m", "a"}) PQclear(run("rollup", {grain}));
     PQclear(run("mail", {R"({"ref":"receipt","store_id":1,"id":)" + oid + "}", now}));
