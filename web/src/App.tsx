@@ -6,7 +6,7 @@ import { RequireAnonymous, RequireAuth, RootRedirect } from './components/Guards
 import { LoginPage } from './pages/LoginPage';
 import { SignupPage } from './pages/SignupPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { NotFoundPage } from './pages/PlaceholderPages';
+import { NotFoundPage } from './pages/NotFoundPage';
 import { InboxPage } from './pages/messages/InboxPage';
 import { ThreadPage } from './pages/messages/ThreadPage';
 import { SavedRepliesPage } from './pages/messages/SavedRepliesPage';

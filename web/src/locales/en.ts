@@ -570,8 +570,6 @@ export const en = {
   balance: {
     title: 'Balance',
     description: 'Your pending and available earnings, and your payouts.',
-    emptyTitle: 'Nothing to show yet',
-    emptyBody: 'Your earnings and payouts will appear here once you make your first sale.',
     loadError: 'Your balance could not be loaded.',
     pending: 'Pending',
     pendingHint: 'Net earnings from recent sales, held for your hold period.',

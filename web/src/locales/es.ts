@@ -571,8 +571,6 @@ export const es: Messages = {
   balance: {
     title: 'Saldo',
     description: 'Tus ganancias pendientes y disponibles, y tus pagos.',
-    emptyTitle: 'Todavía no hay nada que mostrar',
-    emptyBody: 'Tus ganancias y pagos aparecerán aquí cuando hagas tu primera venta.',
     loadError: 'No se ha podido cargar tu saldo.',
     pending: 'Pendiente',
     pendingHint: 'Ganancias netas de las ventas recientes, retenidas durante tu periodo de retención.',
