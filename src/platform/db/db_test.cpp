@@ -264,25 +264,31 @@ TEST_P(DbTest, DeferredStatementsRunOnlyForWorksThatSucceed) {
             0);
 }
 
-// Checkpoints run off the writer thread and still keep the WAL bounded under steady writes:
-// twice the threshold's worth of pages written, the WAL never holds much more than the threshold.
+// Checkpoints run off the writer thread and still keep the WAL bounded under steady writes.
+// Four times the threshold's worth of pages is written (a WAL never restarted would reach that);
+// the WAL must stay under three times it. The margin is the checkpointer's lag: it copies the
+// WAL on its own thread while the writer goes on, so on a loaded machine the WAL outgrows the
+// threshold by what is committed meanwhile (seen: half the threshold, with 1.5 as the bound).
+// The rows are rewritten in place, so the database itself stays small.
 TEST_P(DbTest, WalStaysBoundedUnderSteadyWrites) {
   if (pg()) GTEST_SKIP() << "SQLite's WAL";
   script("CREATE TABLE w (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
   const auto wal = dir_ / "nested" / "test.db-wal";
-  const int64_t page = 4096;
-  const int64_t threshold_bytes = limits::db_sqlite_wal_autocheckpoint_pages * page;
+  const int64_t frame = 4096 + 24;  // a page and its frame header
+  const int64_t threshold_bytes = limits::db_sqlite_wal_autocheckpoint_pages * frame;
+  const int commits = 4 * limits::db_sqlite_wal_autocheckpoint_pages / 25;  // 25 pages each
   int64_t biggest = 0;
-  for (int i = 0; i < 2 * limits::db_sqlite_wal_autocheckpoint_pages / 25; ++i) {
+  for (int i = 0; i < commits; ++i) {
     must(db_->write_work([i](Tx& tx) -> Result<void> {
-      SD_TRY(tx.exec("INSERT INTO w (id, b) VALUES ($1, zeroblob(100000))", {i}));
+      SD_TRY(tx.exec("INSERT OR REPLACE INTO w (id, b) VALUES ($1, zeroblob(100000))", {i % 10}));
       return {};
     }));
     biggest = std::max<int64_t>(biggest, static_cast<int64_t>(std::filesystem::file_size(wal)));
   }
   EXPECT_GT(biggest, threshold_bytes / 2) << "the test wrote too little to mean anything";
-  EXPECT_LT(biggest, threshold_bytes * 3 / 2) << "the WAL was not checkpointed and restarted";
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM w"), 2 * limits::db_sqlite_wal_autocheckpoint_pages / 25);
+  EXPECT_LT(biggest, threshold_bytes * 3) << "the WAL was not checkpointed and restarted";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM w"), 10);
+  EXPECT_LT(std::filesystem::file_size(dir_ / "nested" / "test.db"), 8u << 20);
 }
 
 // A work alone in its transaction (no group to isolate it from) runs without a savepoint on
