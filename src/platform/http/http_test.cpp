@@ -12,6 +12,7 @@
 #include <csignal>
 #include <fstream>
 #include <future>
+#include <latch>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -202,8 +203,8 @@ size_t rss_kib() {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void start() {
-    server_ = std::make_unique<Server>(ServerOptions{"127.0.0.1", 0, 2, 4}, router_,
+  void start(int io_threads = 2) {
+    server_ = std::make_unique<Server>(ServerOptions{"127.0.0.1", 0, io_threads, 4}, router_,
                                        [this](const RequestRecord& rec) {
                                          std::lock_guard lock(mu_);
                                          records_.push_back({rec.status,
@@ -392,23 +393,30 @@ TEST_F(ServerTest, WorkerAndInlineExecutionRunOnDifferentThreads) {
                       return text("i");
                     },
                     Execution::inline_io, 0});
+  // The worker blocks until the test has had its inline answers: were the I/O thread stalled
+  // by it, the inline requests would wait out the worker's 10 s and find it timed out.
+  std::latch worker_started(1);
+  std::promise<void> release;
+  bool released_in_time = false;
   router_.add(Route{Method::get, "/worker",
-                    [&](Request&) {
-                      // Blocking here must not stall the I/O thread's other connections.
-                      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                    [&, go = release.get_future().share()](Request&) {
+                      worker_started.count_down();
+                      const bool in_time =
+                          go.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
                       std::lock_guard lock(mu);
+                      released_in_time = in_time;
                       worker_id = std::this_thread::get_id();
                       return text("w");
                     },
                     Execution::worker, 0});
-  start();
+  start(1);  // one I/O thread: another could not hide a stalled one
   auto slow = std::async(std::launch::async, [&] { return get("/worker").body(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  auto t0 = std::chrono::steady_clock::now();
+  worker_started.wait();
   for (int i = 0; i < 5; ++i) EXPECT_EQ(get("/inline").body(), "i");
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(250));
+  release.set_value();
   EXPECT_EQ(slow.get(), "w");
   std::lock_guard lock(mu);
+  EXPECT_TRUE(released_in_time) << "the inline requests waited for the blocked worker";
   EXPECT_NE(inline_id, std::thread::id());
   EXPECT_NE(worker_id, std::thread::id());
   EXPECT_NE(inline_id, worker_id);
