@@ -42,7 +42,7 @@ TEST_F(IdempotencyStore, ClaimThenReplayThenMismatch) {
   EXPECT_EQ(replay.response->body, r.body);
   EXPECT_EQ(claim_at("k", "fp2", 104).kind, ClaimKind::mismatch);
   // The stored answer is sealed: the table holds no readable body. (The marker is long enough
-  // that random base64 ciphertext cannot contain it by chance; a two-letter one did, 1 run in 40.)
+  // that random base64 ciphertext cannot contain it by chance; a two-letter one did, ~3% of runs.)
   auto raw = db_->read<std::string>([](db::Tx& tx) -> Result<std::string> {
     return SD_TRY(tx.query_one("SELECT response FROM idempotency_keys"))->text(0);
   });

@@ -276,7 +276,7 @@ TEST_P(DbTest, WalStaysBoundedUnderSteadyWrites) {
   const auto wal = dir_ / "nested" / "test.db-wal";
   const int64_t frame = 4096 + 24;  // a page and its frame header
   const int64_t threshold_bytes = limits::db_sqlite_wal_autocheckpoint_pages * frame;
-  const int commits = 4 * limits::db_sqlite_wal_autocheckpoint_pages / 25;  // 25 pages each
+  const int commits = 4 * limits::db_sqlite_wal_autocheckpoint_pages / 25;  // 25+ pages each
   int64_t biggest = 0;
   for (int i = 0; i < commits; ++i) {
     must(db_->write_work([i](Tx& tx) -> Result<void> {
