@@ -1,10 +1,9 @@
 // W-CHECKOUT baseline: a plain SQLite program inserting the rows one checkout writes (user,
 // session, customer, order, line, journal entry, postings, entitlement, sales row, the
 // receipt's outbox row, idempotency record, the sales row's search text and its FTS5 entry, the
-// day/month/all-time rollup rows), with keys shaped as the server's (raw_keys.hpp), with the
-// server's durability (WAL,
-// synchronous=FULL), in batches of B orders per commit. No HTTP, no validation, no payment:
-// the floor the server is measured against.
+// day/month/all-time rollup rows), with keys shaped as the server's (raw_keys.hpp) and the
+// server's durability (WAL, synchronous=FULL), in batches of B orders per commit. No HTTP, no
+// validation, no payment: the floor the server is measured against.
 //   bench_raw_checkout DB_PATH ORDERS BATCH   (the DB must be migrated and hold store 1,
 //                                              product 1, tier 1: `shopdesk seed-demo --orders 0`)
 #include <sqlite3.h>

@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "modules/accounts/accounts.hpp"
 #include "modules/orders/orders.hpp"
 #include "modules/sales/sales.hpp"
 
@@ -21,10 +22,9 @@ inline std::string random_email() {
   return local + "@bench.example";
 }
 
-// A session's stored key: the millisecond first, as accounts_store.cpp makes it.
+// A new session's stored key, as start_session stores it.
 inline std::string session_key() {
-  return sd::base32_of(static_cast<uint64_t>(sd::SystemClock().now() / 1000), 9) + "." +
-         sd::random_token(32);
+  return sd::accounts::session_key(sd::accounts::new_session(sd::SystemClock().now()).cookie_token);
 }
 
 // An Idempotency-Key's stored hash: random.

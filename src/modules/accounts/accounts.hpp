@@ -80,6 +80,8 @@ Result<User> find_or_create_buyer(db::Tx& tx, std::string_view email, std::strin
 
 // A session's cookie and CSRF tokens, drawn (no database) for start_session at `now`.
 StartedSession new_session(Micros now);
+// The key a session's cookie token is stored under: its time prefix and the token's hash.
+std::string session_key(std::string_view cookie_token);
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now);
 // Starts `drawn` (new_session(now), drawn before the transaction).
 Result<StartedSession> start_session(db::Tx& tx, int64_t user_id, Micros now,

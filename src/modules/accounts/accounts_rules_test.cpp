@@ -50,5 +50,22 @@ TEST(AccountsRules, ThrottleWindow) {
   EXPECT_TRUE(throttle_decision(9, start, start + window, 5));
 }
 
+// A new session's stored key keeps the token's time prefix and ends with the whole token's
+// hash (never the secret); a token from before the prefix is stored as its plain hash.
+TEST(AccountsRules, SessionKeyKeepsTheTimePrefixAndHashesTheToken) {
+  const auto a = new_session(1'767'225'600'000'000).cookie_token;
+  const auto b = new_session(1'767'225'600'001'000).cookie_token;
+  const auto ka = session_key(a);
+  EXPECT_EQ(ka, session_key(a));
+  EXPECT_EQ(ka.substr(0, 10), a.substr(0, 10));
+  EXPECT_EQ(ka[9], '.');
+  EXPECT_EQ(ka.size(), 10u + 64u);
+  EXPECT_EQ(ka.find(a.substr(10)), std::string::npos);
+  EXPECT_LT(ka, session_key(b)) << "keys sort by the session's start";
+  const std::string legacy(43, 'x');
+  EXPECT_EQ(session_key(legacy).size(), 64u);
+  EXPECT_EQ(session_key(legacy).find('.'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sd::accounts

@@ -31,11 +31,6 @@ std::string new_session_token(Micros now) {
   return base32_of(static_cast<uint64_t>(now / 1000), kSessionTimeSymbols) + "." +
          random_token(32);
 }
-std::string session_key(std::string_view token) {
-  if (token.size() <= kSessionTimeSymbols || token[kSessionTimeSymbols] != '.')
-    return secret_hash(token);
-  return std::string(token.substr(0, kSessionTimeSymbols + 1)) + secret_hash(token);
-}
 
 // When credentials stop working or need their last-use time written, one rule for the full
 // resolve_* functions and the id-only *_caller ones.
@@ -71,6 +66,12 @@ Result<void> bump(db::Tx& tx, std::string_view key, Micros now) {
 }
 
 }  // namespace
+
+std::string session_key(std::string_view token) {
+  if (token.size() <= kSessionTimeSymbols || token[kSessionTimeSymbols] != '.')
+    return secret_hash(token);
+  return std::string(token.substr(0, kSessionTimeSymbols + 1)) + secret_hash(token);
+}
 
 Result<User> create_user(db::Tx& tx, const NewUser& u, const std::string& password_hash,
                          Micros now) {
